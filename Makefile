@@ -1,0 +1,53 @@
+# RRP: `make demo` serves the synthetic demo at http://127.0.0.1:8000; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+NHSUK_DIST := node_modules/nhsuk-frontend/dist/nhsuk
+STATIC_BUILD := build/static/nhsuk
+DEMO_ENV := RRP_DEBUG=true RRP_DEMO=true
+
+.PHONY: demo test install assets test-install lint typecheck bench clean
+
+$(BIN)/rrp: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+install: $(BIN)/rrp
+
+$(STATIC_BUILD)/nhsuk-frontend.min.css: package.json package-lock.json src/rrp/frontend/nhsuk.scss
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(STATIC_BUILD) && mkdir -p $(STATIC_BUILD)
+	npx sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps \
+		src/rrp/frontend/nhsuk.scss $(STATIC_BUILD)/nhsuk-frontend.min.css
+	cp $(NHSUK_DIST)/nhsuk-frontend.min.js $(NHSUK_DIST)/nhsuk-frontend.min.js.map $(STATIC_BUILD)/
+	cp -r $(NHSUK_DIST)/assets $(STATIC_BUILD)/assets
+
+assets: $(STATIC_BUILD)/nhsuk-frontend.min.css
+
+demo: install assets
+	$(DEMO_ENV) $(BIN)/rrp demo --addr 127.0.0.1:8000
+
+$(VENV)/.test-installed: $(BIN)/rrp pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+test-install: $(VENV)/.test-installed assets
+
+# Unit and integration tests on SQLite, the integration suite again on a throwaway PostgreSQL
+# server started by the test setup, then the browser tests in headless Debian Chromium.
+test: test-install
+	$(BIN)/python -m pytest -q -m "not browser and not postgres"
+	$(BIN)/python -m pytest -q -m "postgres" --postgres
+	$(BIN)/python -m pytest -q -m "browser"
+
+lint: test-install
+	$(BIN)/ruff check src tests
+	$(DEMO_ENV) $(BIN)/mypy src
+
+bench: test-install
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf build node_modules $(VENV) var

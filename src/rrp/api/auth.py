@@ -1,0 +1,32 @@
+"""Bearer tokens: `Authorization: Bearer <token>`. The token's hash is looked up; the request
+then acts as the token's user within the token's one organisation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer
+
+from rrp.accounts.models import ApiToken, hash_token
+from rrp.organisations.selectors import roles_in
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = (
+            ApiToken.objects.select_related("user", "organisation")
+            .filter(token_hash=hash_token(token), revoked_at__isnull=True)
+            .first()
+        )
+        if found is None or not found.user.is_active:
+            return None
+        roles = roles_in(found.user, found.organisation)
+        if not roles:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        request.organisation = found.organisation  # type: ignore[attr-defined]
+        request.roles = roles  # type: ignore[attr-defined]
+        return found

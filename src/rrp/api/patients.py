@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from rrp.api.permissions import api_actor, require
+from rrp.audit.services import audit_view
+from rrp.core.scoping import get_in_organisation
+from rrp.patients import services
+from rrp.patients.models import Patient
+from rrp.patients.selectors import patients_of
+
+router = Router(tags=["patients"])
+
+
+class PatientIn(Schema):
+    local_id: str
+    nhs_number: str | None = None
+    given_name: str = ""
+    family_name: str = ""
+    date_of_birth: dt.date
+    sex: str = "not_known"
+    gender_same_as_birth: str = "not_known"
+    sexual_orientation: str = "not_known"
+    religion: str = "not_known"
+    ethnic_category: str = "99"
+    disability: str = "not_known"
+    pregnancy: str = "not_known"
+    marital_status: str = "not_known"
+    mental_disorder: str = "not_known"
+    learning_disability_autism: str = "not_known"
+    legal_status: str = "99"
+
+
+class PatientPatch(Schema):
+    local_id: str | None = None
+    nhs_number: str | None = None
+    given_name: str | None = None
+    family_name: str | None = None
+    date_of_birth: dt.date | None = None
+    sex: str | None = None
+    gender_same_as_birth: str | None = None
+    sexual_orientation: str | None = None
+    religion: str | None = None
+    ethnic_category: str | None = None
+    disability: str | None = None
+    pregnancy: str | None = None
+    marital_status: str | None = None
+    mental_disorder: str | None = None
+    learning_disability_autism: str | None = None
+    legal_status: str | None = None
+
+
+class PatientOut(Schema):
+    id: int
+    local_id: str
+    nhs_number: str | None
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date
+    sex: str
+    gender_same_as_birth: str
+    sexual_orientation: str
+    religion: str
+    ethnic_category: str
+    disability: str
+    pregnancy: str
+    marital_status: str
+    mental_disorder: str
+    learning_disability_autism: str
+    legal_status: str
+    demographics_complete: bool
+
+
+class Created(Schema):
+    id: int
+
+
+def _out(patient: Patient) -> dict[str, Any]:
+    data = {f: getattr(patient, f) for f in PatientOut.model_fields if hasattr(patient, f)}
+    data["nhs_number"] = patient.nhs_number or None
+    return data
+
+
+@router.get("/patients", response=list[PatientOut])
+@paginate(LimitOffsetPagination)
+def patient_list(request: HttpRequest, q: str = "") -> Any:
+    require(request, "patients.view_patient")
+    return [_out(p) for p in patients_of(request.organisation, search=q)]  # type: ignore[attr-defined]
+
+
+@router.post("/patients", response={201: Created})
+def patient_create(request: HttpRequest, payload: PatientIn) -> tuple[int, Created]:
+    require(request, "patients.change_patient")
+    patient = services.patient_create(
+        actor=api_actor(request), organisation=request.organisation,  # type: ignore[attr-defined]
+        **payload.model_dump(),
+    )
+    return 201, Created(id=patient.pk)
+
+
+@router.get("/patients/{patient_id}", response=PatientOut)
+def patient_detail(request: HttpRequest, patient_id: int) -> dict[str, Any]:
+    require(request, "patients.view_patient")
+    patient = get_in_organisation(Patient.objects.all(), request.organisation, pk=patient_id)  # type: ignore[attr-defined]
+    audit_view(actor=api_actor(request), organisation=request.organisation, obj=patient,  # type: ignore[attr-defined]
+               summary=f"Patient {patient.local_id} read through the API")
+    return _out(patient)
+
+
+@router.patch("/patients/{patient_id}", response=PatientOut)
+def patient_update(request: HttpRequest, patient_id: int, payload: PatientPatch) -> dict[str, Any]:
+    require(request, "patients.change_patient")
+    patient = get_in_organisation(Patient.objects.all(), request.organisation, pk=patient_id)  # type: ignore[attr-defined]
+    changes = payload.model_dump(exclude_unset=True)
+    patient = services.patient_update(actor=api_actor(request), patient=patient, **changes)
+    return _out(patient)

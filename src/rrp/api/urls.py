@@ -1,0 +1,20 @@
+"""The JSON API at /api/v1/: django-ninja routers calling the same services as the pages."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from rrp.api import organisations, patients
+from rrp.api.auth import TokenAuth
+from rrp.api.errors import install_error_handlers
+
+api = NinjaAPI(
+    title="Reducing Restrictive Practice API",
+    version="1",
+    urls_namespace="api",
+    auth=TokenAuth(),
+    docs_url=None,  # the interactive docs load scripts from a CDN, which the CSP forbids
+)
+install_error_handlers(api)
+api.add_router("", organisations.router)
+api.add_router("", patients.router)

@@ -1,0 +1,103 @@
+"""Writing audit events. Every service that changes or reveals a record calls `audit_record`
+inside its own transaction, so the record and its audit event commit or fail together."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models, transaction
+
+from rrp.audit.models import AuditAction, AuditEvent
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, from where. Built once per request, API call or CLI command."""
+
+    user: AbstractBaseUser | None
+    ip_address: str | None = None
+    via: str = "web"
+
+    @property
+    def username(self) -> str:
+        if self.user is None or isinstance(self.user, AnonymousUser):
+            return ""
+        return str(self.user.get_username())
+
+
+def system_actor() -> Actor:
+    return Actor(user=None, via="cli")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(instance: models.Model, exclude: Iterable[str] = ()) -> dict[str, Any]:
+    """The stored field values of a model, as JSON-safe data for before/after."""
+    skip = set(exclude)
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in skip:
+            continue
+        data[field.attname] = _plain(getattr(instance, field.attname))
+    return data
+
+
+def audit_record(
+    *,
+    actor: Actor,
+    action: AuditAction | str,
+    organisation: models.Model | None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    summary: str = "",
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    user = actor.user if actor.user is not None and actor.user.is_authenticated else None
+    event = AuditEvent(
+        actor=user,
+        actor_username=actor.username,
+        organisation=organisation,
+        action=str(action),
+        object_type=object_type,
+        object_id=str(object_id),
+        summary=summary[:300],
+        before=_plain(dict(before)) if before is not None else None,
+        after=_plain(dict(after)) if after is not None else None,
+        ip_address=actor.ip_address,
+        via=actor.via,
+    )
+    event.save()
+    return event
+
+
+@transaction.atomic
+def audit_view(
+    *, actor: Actor, organisation: models.Model, obj: models.Model, summary: str = ""
+) -> AuditEvent:
+    """Every view of a patient-identifiable page or API record leaves an event."""
+    return audit_record(
+        actor=actor, action=AuditAction.VIEW, organisation=organisation, obj=obj, summary=summary
+    )

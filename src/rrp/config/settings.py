@@ -1,0 +1,241 @@
+"""RRP settings, read from the environment through the typed helpers in `env.py`.
+
+RRP_DATABASE_URL   sqlite:///path or postgres://user:pass@host:port/name (default: var/rrp.sqlite3)
+RRP_SECRET_KEY     required when RRP_DEBUG is false; the demo generates one into var/
+RRP_DEBUG          true for the local demo, false in production
+RRP_ALLOWED_HOSTS  comma separated
+RRP_VAR_DIR        where the SQLite database, uploads and the demo secret live (default: ./var)
+RRP_DEMO           true shows the demo accounts on the sign-in page
+RRP_EMAIL_HOST     when set, escalations are also sent by email
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from csp.constants import NONCE, NONE, SELF
+
+from rrp.config.env import (
+    ConfigurationError,
+    demo_secret_key,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    parse_database_url,
+)
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+# The checkout (editable install) holds var/ and build/; an installed package is told by RRP_VAR_DIR.
+PROJECT_DIR = PACKAGE_DIR.parent.parent
+VAR_DIR = Path(env_str("RRP_VAR_DIR", str(PROJECT_DIR / "var"))).resolve()
+
+DEBUG = env_bool("RRP_DEBUG", False)
+DEMO_MODE = env_bool("RRP_DEMO", False)
+
+_secret = env_str("RRP_SECRET_KEY", "")
+if not _secret:
+    if not (DEBUG or DEMO_MODE):
+        raise ConfigurationError("RRP_SECRET_KEY must be set when RRP_DEBUG is false")
+    _secret = demo_secret_key(VAR_DIR)
+SECRET_KEY = _secret
+
+ALLOWED_HOSTS = env_list("RRP_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rules.apps.AutodiscoverRulesConfig",
+    "axes",
+    "csp",
+    "rrp.core",
+    "rrp.audit",
+    "rrp.accounts",
+    "rrp.organisations",
+    "rrp.patients",
+    "rrp.api",
+    "rrp.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "rrp.organisations.middleware.CurrentOrganisationMiddleware",
+    "rrp.accounts.middleware.LoginRequiredMiddleware",
+]
+
+ROOT_URLCONF = "rrp.config.urls"
+WSGI_APPLICATION = "rrp.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "rrp.config.jinja2.environment",
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.messages.context_processors.messages",
+                "rrp.core.context_processors.service",
+            ],
+        },
+    },
+    {
+        # Django's own templates (the few built-in pages that still need them).
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    },
+]
+
+_db = parse_database_url(env_str("RRP_DATABASE_URL", f"sqlite:///{VAR_DIR / 'rrp.sqlite3'}"))
+if _db.engine == "sqlite":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": _db.name,
+            "OPTIONS": {
+                # Deferred transactions fail with "database is locked" under concurrent writers
+                # whatever the timeout; IMMEDIATE takes the write lock up front (Django 5.1+).
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                ),
+            },
+        }
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": _db.name,
+            "USER": _db.user,
+            "PASSWORD": _db.password,
+            "HOST": _db.host,
+            "PORT": _db.port,
+            "CONN_MAX_AGE": env_int("RRP_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:sign-in"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:sign-in"
+
+# Login throttling: lock an account and address pair after 5 failures for 15 minutes.
+AXES_FAILURE_LIMIT = env_int("RRP_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+
+# Idle session timeout: 30 minutes of inactivity signs the user out (shared ward PCs).
+SESSION_COOKIE_AGE = env_int("RRP_SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("RRP_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("RRP_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Strict CSP: nothing inline without the per-request nonce, no third-party origins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+# `make assets` copies the NHS.UK frontend build here (never committed).
+STATICFILES_DIRS = [PROJECT_DIR / "build" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+# Uploaded evidence lives outside the web root and is never served by the static server.
+MEDIA_ROOT = VAR_DIR / "uploads"
+
+EMAIL_HOST = env_str("RRP_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.locmem.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env_str("RRP_EMAIL_FROM", "rrp@localhost")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+NINJA_PAGINATION_PER_PAGE = 100

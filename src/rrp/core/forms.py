@@ -1,0 +1,160 @@
+"""Django forms rendered with the NHS.UK frontend macros.
+
+`field_params(bound_field)` turns a bound field into the parameters of the matching NHS.UK
+macro (input, select, radios, checkboxes, textarea, date input), including its error message,
+so every form shows errors the NHS way: an error summary linking to each field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+
+class NhsDateWidget(forms.MultiWidget):
+    """Day, month and year boxes: the NHS.UK date input pattern."""
+
+    def __init__(self) -> None:
+        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()])
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class NhsDateField(forms.MultiValueField):
+    widget = NhsDateWidget
+
+    def __init__(self, **kwargs: Any) -> None:
+        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list: list[Any]) -> dt.date | None:
+        if not data_list or not any(data_list):
+            if self.required:
+                raise forms.ValidationError(f"Enter the {self.label or 'date'}".lower().capitalize())
+            return None
+        day, month, year = (str(part or "").strip() for part in data_list)
+        missing = [n for n, v in (("day", day), ("month", month), ("year", year)) if not v]
+        if missing:
+            raise forms.ValidationError(f"Date must include a {' and '.join(missing)}")
+        try:
+            return dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError("Date must be a real date, like 27 3 2007") from None
+
+
+def _error_text(bound: forms.BoundField) -> dict[str, str] | None:
+    return {"text": " ".join(str(e) for e in bound.errors)} if bound.errors else None
+
+
+def _choice_items(bound: forms.BoundField, selected: Any) -> list[dict[str, Any]]:
+    chosen = {str(v) for v in selected} if isinstance(selected, list | tuple) else {str(selected)}
+    items = []
+    for value, text in bound.field.choices:  # type: ignore[attr-defined]
+        value = "" if value is None else str(value)
+        items.append({"value": value, "text": str(text), "selected": value in chosen,
+                      "checked": value in chosen})
+    return items
+
+
+def field_params(bound: forms.BoundField, **overrides: Any) -> dict[str, Any]:
+    field = bound.field
+    widget = field.widget
+    value = bound.value()
+    params: dict[str, Any] = {
+        "id": bound.auto_id,
+        "name": bound.html_name,
+        "label": {"text": str(bound.label)},
+        "errorMessage": _error_text(bound),
+    }
+    if field.help_text:
+        params["hint"] = {"text": str(field.help_text)}
+    if isinstance(widget, NhsDateWidget):
+        parts = value if isinstance(value, list | tuple) else widget.decompress(value)
+        params = {
+            "id": bound.auto_id,
+            "namePrefix": bound.html_name,
+            "fieldset": {"legend": {"text": str(bound.label), "size": "s"}},
+            "hint": params.get("hint"),
+            "errorMessage": params["errorMessage"],
+            "items": [
+                {"name": "0", "label": "Day", "classes": "nhsuk-input--width-2",
+                 "value": parts[0] or ""},
+                {"name": "1", "label": "Month", "classes": "nhsuk-input--width-2",
+                 "value": parts[1] or ""},
+                {"name": "2", "label": "Year", "classes": "nhsuk-input--width-4",
+                 "value": parts[2] or ""},
+            ],
+        }
+    elif isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+        params.pop("label")
+        params["idPrefix"] = bound.auto_id
+        params["fieldset"] = {"legend": {"text": str(bound.label), "size": "s"}}
+        params["items"] = _choice_items(bound, value or [])
+    elif isinstance(widget, forms.Select):
+        params["items"] = _choice_items(bound, value)
+    elif isinstance(widget, forms.CheckboxInput):
+        params = {
+            "idPrefix": bound.auto_id,
+            "name": bound.html_name,
+            "errorMessage": params["errorMessage"],
+            "items": [{"value": "on", "text": str(bound.label), "checked": bool(value)}],
+        }
+    else:
+        params["value"] = "" if value is None else str(value)
+        if isinstance(widget, forms.NumberInput):
+            params["inputmode"] = "numeric"
+            params["classes"] = "nhsuk-input--width-5"
+    params.update(overrides)
+    return params
+
+
+def error_summary(form: forms.Form) -> dict[str, Any] | None:
+    """The NHS.UK error summary: every problem, each linking to its field."""
+    if not form.errors:
+        return None
+    items = []
+    for name, errors in form.errors.items():
+        if name == "__all__":
+            items.extend({"text": str(e)} for e in errors)
+            continue
+        bound = form[name]
+        anchor = bound.auto_id
+        if isinstance(bound.field.widget, NhsDateWidget):
+            anchor = f"{bound.auto_id}-0"  # the day box, as the NHS pattern asks
+        elif isinstance(bound.field.widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            anchor = bound.auto_id
+        items.extend({"text": str(e), "href": f"#{anchor}"} for e in errors)
+    return {"titleText": "There is a problem", "errorList": items}
+
+
+def apply_service_errors(form: forms.Form, error: Any) -> None:
+    """Put a service's ValidationError back on the form, field by field."""
+    for field, messages in getattr(error, "message_dict", {"__all__": error.messages}).items():
+        target = field if field in form.fields else None
+        for message in messages:
+            form.add_error(target, message)
+
+
+def field_kind(bound: forms.BoundField) -> str:
+    """Which NHS.UK macro draws this field."""
+    widget = bound.field.widget
+    if isinstance(widget, NhsDateWidget):
+        return "date"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.ClearableFileInput | forms.FileInput):
+        return "file"
+    return "input"

@@ -1,0 +1,42 @@
+"""The header navigation: the areas that exist, shown to the roles that can use them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from rrp.organisations.roles import roles_allow
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    permission: str
+
+
+# Each capability adds its area here, with the permission that makes it visible.
+NAVIGATION: list[NavEntry] = [
+    NavEntry("Home", "core:home", "organisations.view_organisation"),
+    NavEntry("Patients", "patients:list", "patients.view_patient"),
+    NavEntry("Wards", "organisations:wards", "organisations.view_organisation"),
+    NavEntry("People", "organisations:members", "organisations.view_members"),
+    NavEntry("Audit", "audit:search", "audit.view_auditevent"),
+]
+
+
+def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
+    roles = getattr(request, "roles", frozenset())
+    if not roles:
+        return []
+    items = []
+    for entry in NAVIGATION:
+        if not roles_allow(roles, entry.permission):
+            continue
+        href = reverse(entry.url_name)
+        current = request.path == href or (href != "/" and request.path.startswith(href))
+        items.append({"href": href, "text": entry.label, "current": current})
+    return items

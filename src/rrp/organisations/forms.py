@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from rrp.organisations.bed_days import parse_month
+from rrp.organisations.models import Role, ServiceType, Site, Ward
+
+
+class WardForm(forms.Form):
+    code = forms.CharField(label="Ward code", max_length=16, help_text="A short code, like OAK")
+    name = forms.CharField(label="Ward name", max_length=200)
+    site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False, label="Site")
+    service_type = forms.ChoiceField(
+        label="Service type", choices=ServiceType.choices, widget=forms.RadioSelect
+    )
+    beds = forms.IntegerField(label="Number of beds", min_value=1, max_value=500)
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = Site.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
+        self.fields["site"].empty_label = "No site"  # type: ignore[attr-defined]
+
+
+class BedDaysForm(forms.Form):
+    ward = forms.ModelChoiceField(queryset=Ward.objects.none(), label="Ward")
+    month = forms.CharField(label="Month", help_text="For example, 2026-10", max_length=7)
+    bed_days = forms.IntegerField(
+        label="Occupied bed days",
+        min_value=0,
+        help_text="Nights a bed was occupied in the month, from the midnight bed census",
+    )
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ward"].queryset = Ward.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
+        self.fields["ward"].empty_label = "Choose a ward"  # type: ignore[attr-defined]
+
+    def clean_month(self) -> dt.date:
+        try:
+            return parse_month(self.cleaned_data["month"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class BedDaysImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns ward, month, bed_days: for example OAK,2026-10,512",
+    )
+
+
+class MemberForm(forms.Form):
+    username = forms.CharField(label="Username", max_length=150)
+    full_name = forms.CharField(label="Full name", max_length=200)
+    job_title = forms.CharField(label="Job title and grade", max_length=120, required=False)
+    role = forms.ChoiceField(label="Role", choices=Role.choices, widget=forms.RadioSelect)
+    home_ward = forms.ModelChoiceField(
+        queryset=Ward.objects.none(), required=False, label="Usual ward (optional)"
+    )
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["home_ward"].queryset = Ward.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
+        self.fields["home_ward"].empty_label = "No usual ward"  # type: ignore[attr-defined]
