@@ -23,6 +23,7 @@ from rrp.incidents.duty_rules import (
     DUTY_OWNERS,
     OWNER_ROLES,
     PHYSICAL_RESTRAINT_CODES,
+    DutyKind,
     DutyPolicy,
     DutySpec,
     DutyState,
@@ -99,13 +100,15 @@ def kinds(duties: list[DutySpec]) -> set[str]:
 
 LATER = at(1000)  # a `now` long after everything in these incidents has ended
 
-INCIDENT_LEVEL = {
-    "post_incident_support_patient",
-    "post_incident_support_staff",
-    "post_incident_review",
-    "patient_account_offer",
-    "care_plan_review",
-}
+INCIDENT_LEVEL: frozenset[DutyKind] = frozenset(
+    {
+        "post_incident_support_patient",
+        "post_incident_support_staff",
+        "post_incident_review",
+        "patient_account_offer",
+        "care_plan_review",
+    }
+)
 
 
 # --- intervention types ----------------------------------------------------------------------

@@ -15,7 +15,8 @@ Sources
 * Hospital Episode Statistics (NHS England, "HES Analysis Guide", small-number suppression):
   1 to 7 are suppressed, everything else rounded to the nearest 5 and 0 is shown as 0.
 * ISB 1523 / SCCI1523 "Anonymisation Standard for Publishing Health and Social Care Data":
-  a published table must not let a small cell be worked out from the other cells and totals.
+  small numbers must be protected, including against disclosure by differencing (working a
+  hidden cell out from the other cells and the totals).
 * Hundepool A. et al., *Statistical Disclosure Control*, Wiley 2012, ch. 4 (tabular data):
   primary suppression, secondary (complementary) suppression, and the audit of a suppressed
   table by computing each hidden cell's feasibility interval from the published margins.
@@ -40,7 +41,7 @@ attacker's feasible set contains the strong attacker's.
 from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from types import MappingProxyType
 from typing import Final, Generic, TypeAlias, TypeVar
@@ -384,7 +385,7 @@ class SuppressedTable(Generic[K]):
     total_suppressed: bool
     exact_total_known: bool
     residual_risk: frozenset[K]
-    rule: SuppressionRule = field(default=MHSDS)
+    rule: SuppressionRule = MHSDS
 
     @property
     def suppressed(self) -> frozenset[K]:

@@ -20,8 +20,9 @@ Statistical choices
       upper = chi2(1 - alpha/2; 2a+2) / 2 = Gamma^-1(1 - alpha/2; shape a+1)
 
   chosen over Byar's approximation (used by PHE Fingertips, PHEindicatormethods ``R/Byars.R``)
-  because Byar's fails for very small counts, which are common on a single ward, and the exact
-  interval is what Byar's approximates. Byar's formula is still used: it is the Wilson-Hilferty
+  because Byar's "is inaccurate and may return a negative number" when the count is very small
+  (that file's own note), and small counts are the norm on a single ward; the exact interval is
+  what Byar's approximates. Byar's formula is still used: it is the Wilson-Hilferty
   starting point of the Newton iteration (Wilson EB, Hilferty MM, PNAS 1931;17:684-688).
 * **Ratio to the whole population** (the default, ``comparison="population"``): the group's
   rate divided by everyone's rate. The group is part of the population, so the two rates are
@@ -104,7 +105,7 @@ def _log_prefactor(s: float, x: float) -> float:
 
 def _gamma_p_series(s: float, x: float) -> float:
     # P(s, x) = x^s e^-x / Gamma(s) * sum_n x^n / (s (s+1) ... (s+n)); converges fast for
-    # x < s + 1 (Numerical Recipes §6.2, eq. 6.2.5).
+    # x < s + 1 (Numerical Recipes §6.2).
     term = total = 1.0 / s
     denom = s
     for _ in range(_MAX_ITER):
@@ -118,7 +119,7 @@ def _gamma_p_series(s: float, x: float) -> float:
 
 def _gamma_q_continued_fraction(s: float, x: float) -> float:
     # Q(s, x) by the Legendre continued fraction, evaluated with the modified Lentz method;
-    # converges fast for x >= s + 1 (Numerical Recipes §6.2, eq. 6.2.7).
+    # converges fast for x >= s + 1 (Numerical Recipes §6.2).
     b = x + 1.0 - s
     c = 1.0 / _FPMIN
     d = 1.0 / b
@@ -528,9 +529,7 @@ def rate_ratios(
     results: list[GroupResult] = []
     for name, c in counts.items():
         if comparison == "population":
-            ratio = ratio_to_population(
-                c.count, c.bed_days, total_count, total_days, confidence
-            )
+            ratio = ratio_to_population(c.count, c.bed_days, total_count, total_days, confidence)
         elif comparison == "rest":
             rest_days = max(0.0, total_days - c.bed_days)
             if rest_days <= total_days * 1e-12:

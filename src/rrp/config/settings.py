@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "rrp.accounts",
     "rrp.organisations",
     "rrp.patients",
+    "rrp.incidents",
+    "rrp.careplans",
+    "rrp.analytics",
+    "rrp.standards",
     "rrp.api",
     "rrp.demo",
 ]

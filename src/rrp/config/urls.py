@@ -7,6 +7,11 @@ urlpatterns = [
     path("", include("rrp.accounts.urls")),
     path("", include("rrp.organisations.urls")),
     path("patients/", include("rrp.patients.urls")),
+    path("", include("rrp.careplans.urls")),
+    path("uses-of-force/", include("rrp.incidents.urls")),
+    path("exports/", include("rrp.incidents.export_urls")),
+    path("dashboards/", include("rrp.analytics.urls")),
+    path("compliance/", include("rrp.standards.urls")),
     path("audit/", include("rrp.audit.urls")),
     path("api/v1/", api.urls),
 ]

@@ -642,7 +642,7 @@ def seclusion_mdt_threshold(
 def duties_for(incident: IncidentFacts, policy: DutyPolicy, now: datetime) -> list[DutySpec]:
     """Every timed duty that follows this use of force, soonest first.
 
-    Negligible force and records entered in error have no duties (Use of Force Act s.6(2)-(3)).
+    Negligible force (Use of Force Act s.6(2)-(3)) and records entered in error have no duties.
     """
     now = _require_aware("now", now)
     if incident.entered_in_error or incident.negligible:

@@ -1,0 +1,107 @@
+"""Reads of uses of force and their duties, always inside one organisation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+
+from rrp.incidents import duty_rules
+from rrp.incidents.models import Duty, Incident
+
+
+def incidents_of(
+    organisation: Any,
+    *,
+    ward: str | None = None,
+    started_from: dt.datetime | None = None,
+    started_to: dt.datetime | None = None,
+    type_code: str | None = None,
+    status: str | None = None,
+    patient_id: int | None = None,
+) -> QuerySet[Incident]:
+    incidents = Incident.objects.for_organisation(organisation).select_related("ward", "patient")
+    if ward:
+        incidents = incidents.filter(ward__code=ward)
+    if started_from:
+        incidents = incidents.filter(started_at__gte=started_from)
+    if started_to:
+        incidents = incidents.filter(started_at__lt=started_to)
+    if type_code:
+        incidents = incidents.filter(interventions__type_code=type_code).distinct()
+    if status == "entered_in_error":
+        incidents = incidents.filter(entered_in_error_at__isnull=False)
+    elif status:
+        incidents = incidents.filter(status=status, entered_in_error_at__isnull=True)
+    if patient_id:
+        incidents = incidents.filter(patient_id=patient_id)
+    return incidents
+
+
+@dataclass(frozen=True)
+class DutyStatus:
+    """A stored duty with its state at a moment (the shape duty_rules.sort_for_worklist takes)."""
+
+    duty: Duty
+    state: duty_rules.DutyState
+
+    @property
+    def due_at(self) -> dt.datetime:
+        return self.duty.due_at
+
+
+def state_of(duty: Duty, now: dt.datetime) -> duty_rules.DutyState:
+    return duty_rules.duty_state(
+        duty.due_at, duty.completed_at, bool(duty.not_required_reason), duty.late_reason or None, now
+    )
+
+
+def open_duties(
+    organisation: Any,
+    *,
+    now: dt.datetime,
+    ward: str | None = None,
+    state: str | None = None,
+    owner_roles: frozenset[str] | None = None,
+) -> list[DutyStatus]:
+    """Duties not yet done: overdue first, then soonest due (what a ward must act on now)."""
+    duties = (
+        Duty.objects.for_organisation(organisation)
+        .filter(completed_at__isnull=True, not_required_reason="")
+        .filter(incident__entered_in_error_at__isnull=True)
+        .select_related("incident", "incident__ward", "incident__patient")
+    )
+    if ward:
+        duties = duties.filter(incident__ward__code=ward)
+    if state == "overdue":
+        duties = duties.filter(due_at__lt=now)
+    elif state == "due":
+        duties = duties.filter(due_at__gte=now)
+    if owner_roles is not None:
+        duties = duties.filter(owner_role__in=owner_roles)
+    return duty_rules.sort_for_worklist(DutyStatus(d, state_of(d, now)) for d in duties)
+
+
+def duties_query(
+    organisation: Any, *, now: dt.datetime, ward: str | None = None, state: str | None = None
+) -> QuerySet[Duty]:
+    """Duties in any state, filtered in the database by the state they have at `now`."""
+    duties = Duty.objects.for_organisation(organisation).select_related("incident", "incident__ward")
+    if ward:
+        duties = duties.filter(incident__ward__code=ward)
+    open_ = Q(completed_at__isnull=True, not_required_reason="")
+    if state == "overdue":
+        duties = duties.filter(open_, due_at__lt=now)
+    elif state == "due":
+        duties = duties.filter(open_, due_at__gte=now)
+    elif state == "not_required":
+        duties = duties.filter(completed_at__isnull=True).exclude(not_required_reason="")
+    elif state == "done":
+        duties = duties.filter(completed_at__isnull=False, completed_at__lte=F("due_at"))
+    elif state == "done_late":
+        duties = duties.filter(completed_at__isnull=False, completed_at__gt=F("due_at"))
+    return duties.order_by("due_at")
+
+

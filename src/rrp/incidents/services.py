@@ -1,0 +1,777 @@
+"""Every write to a use of force record and the duties that follow it.
+
+Each function is keyword-only, runs in one transaction and audits in it. Validation happens
+before anything is written: a problem raises ValidationError with every problem by field path,
+and the record stays exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from rrp.audit.models import AuditAction
+from rrp.audit.services import Actor, audit_record
+from rrp.incidents import codes, duty_rules
+from rrp.incidents.inputs import (
+    IncidentInput,
+    InjuryInput,
+    InterventionInput,
+    OtherPersonInput,
+    StaffInput,
+)
+from rrp.incidents.models import (
+    Debrief,
+    Duty,
+    DutyPolicySetting,
+    Escalation,
+    Incident,
+    IncidentVersion,
+    Injury,
+    Intervention,
+    MedicalReview,
+    Observation,
+    OtherPersonInvolved,
+    PatientAccount,
+    PostIncidentSupport,
+    Review,
+    StaffInvolvement,
+)
+from rrp.incidents.validation import FUTURE_GRACE, incident_problems
+from rrp.organisations.models import Membership, Organisation, Role
+from rrp.patients.models import Patient
+
+# ---------------------------------------------------------------------------------------------
+# Reading a record as plain data (versions, API, exports)
+# ---------------------------------------------------------------------------------------------
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def patient_snapshot(patient: Patient, at: dt.datetime) -> dict[str, Any]:
+    """s.6(5)(j)-(l): the patient's characteristics as they stood at the time of the incident."""
+    return {
+        "local_id": patient.local_id,
+        "age": patient.age_on(timezone.localtime(at).date()),
+        "sex": patient.sex,
+        "gender_same_as_birth": patient.gender_same_as_birth,
+        "sexual_orientation": patient.sexual_orientation,
+        "religion": patient.religion,
+        "ethnic_category": patient.ethnic_category,
+        "disability": patient.disability,
+        "pregnancy": patient.pregnancy,
+        "marital_status": patient.marital_status,
+        "mental_disorder": patient.mental_disorder,
+        "learning_disability_autism": patient.learning_disability_autism,
+        "legal_status": patient.legal_status,
+    }
+
+
+def incident_record(incident: Incident) -> dict[str, Any]:
+    """The whole record as JSON-safe data: kept in versions and returned by the API."""
+    return {
+        "id": incident.pk,
+        "reference": incident.reference,
+        "status": incident.status,
+        "version": incident.version,
+        "ward": incident.ward.code,
+        "patient": incident.patient_id,
+        "started_at": _iso(incident.started_at),
+        "ended_at": _iso(incident.ended_at),
+        "duration_minutes": incident.duration_minutes,
+        "reason": incident.reason,
+        "reason_detail": incident.reason_detail,
+        "description": incident.description,
+        "de_escalation": list(incident.de_escalation),
+        "efforts_to_avoid": incident.efforts_to_avoid,
+        "in_care_plan": incident.in_care_plan,
+        "outcome": incident.outcome,
+        "death_or_serious_injury": incident.death_or_serious_injury,
+        "notification": incident.notification,
+        "planned": incident.planned,
+        "negligible": incident.negligible,
+        "harm": incident.harm,
+        "psychological_harm": incident.psychological_harm,
+        "patient_characteristics": incident.patient_snapshot,
+        "interventions": [
+            {
+                "id": i.pk,
+                "type": i.type_code,
+                "type_label": i.get_type_code_display(),
+                "started_at": _iso(i.started_at),
+                "ended_at": _iso(i.ended_at),
+                "duration_minutes": i.duration_minutes,
+                "drug": i.drug,
+                "dose": i.dose,
+                "route": i.route,
+                "high_risk": i.high_risk,
+            }
+            for i in incident.interventions.all()
+        ],
+        "staff": [
+            {
+                "name": s.name,
+                "job_title": s.job_title,
+                "grade": s.grade,
+                "role": s.role,
+                "user_id": s.user_id,
+                "injured": s.injured,
+            }
+            for s in incident.staff.all()
+        ],
+        "others": [
+            {"kind": o.kind, "name": o.name, "reason": o.reason} for o in incident.others.all()
+        ],
+        "injuries": [
+            {
+                "person": j.person,
+                "severity": j.severity,
+                "description": j.description,
+                "intervention_id": j.intervention_id,
+            }
+            for j in incident.injuries.all()
+        ],
+        "entered_in_error": incident.is_entered_in_error,
+        "entered_in_error_reason": incident.entered_in_error_reason,
+        "submitted_at": _iso(incident.submitted_at),
+        "reviewed_at": _iso(incident.reviewed_at),
+        "closed_at": _iso(incident.closed_at),
+    }
+
+
+def input_from_incident(incident: Incident) -> IncidentInput:
+    """The stored record as an input, so an amendment can change only what it names."""
+    interventions = list(incident.interventions.all())
+    positions = {i.pk: n for n, i in enumerate(interventions)}
+    return IncidentInput(
+        ward=incident.ward,
+        patient=incident.patient,
+        started_at=incident.started_at,
+        ended_at=incident.ended_at,
+        reason=incident.reason,
+        reason_detail=incident.reason_detail,
+        description=incident.description,
+        efforts_to_avoid=incident.efforts_to_avoid,
+        de_escalation=list(incident.de_escalation),
+        in_care_plan=incident.in_care_plan,
+        outcome=incident.outcome,
+        death_or_serious_injury=incident.death_or_serious_injury,
+        notification=incident.notification,
+        planned=incident.planned,
+        negligible=incident.negligible,
+        harm=incident.harm,
+        psychological_harm=incident.psychological_harm,
+        interventions=[
+            InterventionInput(i.type_code, i.started_at, i.ended_at, i.drug, i.dose, i.route,
+                              i.high_risk)
+            for i in interventions
+        ],
+        staff=[
+            StaffInput(s.name, s.job_title, s.role, s.grade, s.user_id, s.injured)
+            for s in incident.staff.all()
+        ],
+        others=[OtherPersonInput(o.kind, o.reason, o.name) for o in incident.others.all()],
+        injuries=[
+            InjuryInput(j.person, j.severity, j.description,
+                        positions.get(j.intervention_id) if j.intervention_id else None)
+            for j in incident.injuries.all()
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing the record
+# ---------------------------------------------------------------------------------------------
+
+_TOP_LEVEL = (
+    "started_at", "ended_at", "reason", "reason_detail", "description", "efforts_to_avoid",
+    "de_escalation", "in_care_plan", "outcome", "death_or_serious_injury", "notification",
+    "planned", "negligible", "harm", "psychological_harm",
+)
+
+
+def _check(data: IncidentInput, organisation: Organisation, now: dt.datetime, *, draft: bool) -> None:
+    problems = incident_problems(data, now, draft=draft)
+    if data.ward.organisation_id != organisation.pk:
+        problems.setdefault("ward", []).append("That ward is not in your organisation")
+    if data.patient.organisation_id != organisation.pk:
+        problems.setdefault("patient", []).append("That patient is not in your organisation")
+    user_ids = [s.user_id for s in data.staff if s.user_id is not None]
+    if user_ids:
+        members = set(
+            Membership.objects.filter(organisation=organisation, user_id__in=user_ids)
+            .values_list("user_id", flat=True)
+        )
+        for index, person in enumerate(data.staff):
+            if person.user_id is not None and person.user_id not in members:
+                problems.setdefault(f"staff.{index}.user_id", []).append(
+                    "That person does not work in your organisation"
+                )
+    if problems:
+        raise ValidationError(problems)
+
+
+def _write_children(incident: Incident, data: IncidentInput) -> None:
+    """Replace the record's parts. Earlier parts survive in the version history."""
+    for related in (incident.injuries, incident.others, incident.staff):
+        related.all().delete()
+    # Interventions may have duties pointing at them: detach, then remove the old ones.
+    Duty.objects.filter(incident=incident).update(intervention=None)
+    incident.interventions.all().delete()
+    created = [
+        Intervention.objects.create(
+            incident=incident, type_code=i.type_code, started_at=i.started_at,
+            ended_at=i.ended_at, drug=i.drug, dose=i.dose, route=i.route, high_risk=i.high_risk,
+        )
+        for i in sorted(data.interventions, key=lambda i: i.started_at or incident.started_at)
+    ]
+    order = sorted(range(len(data.interventions)),
+                   key=lambda n: data.interventions[n].started_at or incident.started_at)
+    by_input_index = {original: created[position] for position, original in enumerate(order)}
+    StaffInvolvement.objects.bulk_create(
+        StaffInvolvement(incident=incident, user_id=s.user_id, name=s.name.strip(),
+                         job_title=s.job_title.strip(), grade=s.grade, role=s.role,
+                         injured=s.injured)
+        for s in data.staff
+    )
+    OtherPersonInvolved.objects.bulk_create(
+        OtherPersonInvolved(incident=incident, kind=o.kind, name=o.name, reason=o.reason)
+        for o in data.others
+    )
+    Injury.objects.bulk_create(
+        Injury(incident=incident, person=j.person, severity=j.severity,
+               description=j.description,
+               intervention=by_input_index.get(j.intervention_index)
+               if j.intervention_index is not None else None)
+        for j in data.injuries
+    )
+
+
+def _apply_top_level(incident: Incident, data: IncidentInput) -> None:
+    incident.ward = data.ward
+    incident.patient = data.patient
+    for name in _TOP_LEVEL:
+        setattr(incident, name, getattr(data, name))
+
+
+@transaction.atomic
+def incident_create(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    data: IncidentInput,
+    submit: bool = True,
+    now: dt.datetime | None = None,
+) -> Incident:
+    now = now or timezone.now()
+    _check(data, organisation, now, draft=not submit)
+    incident = Incident(organisation=organisation, created_by=_user(actor))
+    _apply_top_level(incident, data)
+    incident.patient_snapshot = patient_snapshot(data.patient, data.started_at or now)
+    incident.save()
+    _write_children(incident, data)
+    audit_record(actor=actor, action=AuditAction.CREATE, organisation=organisation, obj=incident,
+                 summary=f"{incident.reference} recorded on {incident.ward.code}",
+                 after=incident_record(incident))
+    if submit:
+        _submit(actor=actor, incident=incident, now=now)
+    return incident
+
+
+@transaction.atomic
+def incident_submit(*, actor: Actor, incident: Incident, now: dt.datetime | None = None) -> Incident:
+    now = now or timezone.now()
+    if incident.status != codes.Status.DRAFT:
+        raise ValidationError({"status": "Only a draft can be submitted"})
+    _check(input_from_incident(incident), incident.organisation, now, draft=False)
+    _submit(actor=actor, incident=incident, now=now)
+    return incident
+
+
+def _submit(*, actor: Actor, incident: Incident, now: dt.datetime) -> None:
+    incident.status = codes.Status.SUBMITTED
+    incident.submitted_at = now
+    incident.submitted_by = _user(actor)
+    incident.patient_snapshot = patient_snapshot(incident.patient, incident.started_at)
+    incident.save()
+    duties_sync(incident=incident, now=now)
+    audit_record(actor=actor, action=AuditAction.CHANGE, organisation=incident.organisation,
+                 obj=incident, summary=f"{incident.reference} submitted",
+                 after={"status": incident.status})
+    if incident.death_or_serious_injury or incident.harm in {codes.Harm.SEVERE, codes.Harm.FATAL}:
+        _escalate(actor=actor, incident=incident, now=now)
+
+
+@transaction.atomic
+def incident_update(
+    *,
+    actor: Actor,
+    incident: Incident,
+    data: IncidentInput,
+    change_reason: str = "",
+    now: dt.datetime | None = None,
+) -> Incident:
+    """Change a record. After submission every change is a new version with who/when/why."""
+    now = now or timezone.now()
+    if incident.is_entered_in_error:
+        raise ValidationError({"status": "This record was entered in error and cannot be changed"})
+    if incident.status == codes.Status.CLOSED:
+        raise ValidationError({"status": "This record is closed and cannot be changed"})
+    draft = incident.status == codes.Status.DRAFT
+    if not draft and not change_reason.strip():
+        raise ValidationError({"change_reason": "Say why the submitted record is being changed"})
+    _check(data, incident.organisation, now, draft=draft)
+    before = incident_record(incident)
+    if not draft:
+        IncidentVersion.objects.create(incident=incident, version=incident.version,
+                                       changed_by=_user(actor), change_reason=change_reason,
+                                       record=before)
+        incident.version += 1
+    was_serious = incident.death_or_serious_injury
+    _apply_top_level(incident, data)
+    incident.patient_snapshot = patient_snapshot(incident.patient, incident.started_at)
+    incident.save()
+    _write_children(incident, data)
+    if not draft:
+        duties_sync(incident=incident, now=now)
+        if incident.death_or_serious_injury and not was_serious:
+            _escalate(actor=actor, incident=incident, now=now)
+    audit_record(actor=actor, action=AuditAction.CHANGE, organisation=incident.organisation,
+                 obj=incident, summary=f"{incident.reference} changed: {change_reason}"[:300],
+                 before=before, after=incident_record(incident))
+    return incident
+
+
+@transaction.atomic
+def incident_review(*, actor: Actor, incident: Incident, notes: str) -> Incident:
+    if incident.status != codes.Status.SUBMITTED:
+        raise ValidationError({"status": "Only a submitted record can be reviewed"})
+    incident.status = codes.Status.REVIEWED
+    incident.reviewed_at = timezone.now()
+    incident.reviewed_by = _user(actor)
+    incident.review_notes = notes
+    incident.save()
+    audit_record(actor=actor, action=AuditAction.CHANGE, organisation=incident.organisation,
+                 obj=incident, summary=f"{incident.reference} reviewed",
+                 after={"status": incident.status, "review_notes": notes})
+    return incident
+
+
+@transaction.atomic
+def incident_close(*, actor: Actor, incident: Incident) -> Incident:
+    if incident.status != codes.Status.REVIEWED:
+        raise ValidationError({"status": "Only a reviewed record can be closed"})
+    incident.status = codes.Status.CLOSED
+    incident.closed_at = timezone.now()
+    incident.closed_by = _user(actor)
+    incident.save()
+    audit_record(actor=actor, action=AuditAction.CHANGE, organisation=incident.organisation,
+                 obj=incident, summary=f"{incident.reference} closed",
+                 after={"status": incident.status})
+    return incident
+
+
+@transaction.atomic
+def incident_mark_entered_in_error(*, actor: Actor, incident: Incident, reason: str) -> Incident:
+    """Never a deletion: the record stays visible, marked, with the reason."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why this record was entered in error"})
+    if incident.is_entered_in_error:
+        raise ValidationError({"reason": "This record is already marked as entered in error"})
+    incident.entered_in_error_at = timezone.now()
+    incident.entered_in_error_reason = reason.strip()
+    incident.save()
+    Duty.objects.filter(incident=incident, completed_at__isnull=True, not_required_reason="").update(
+        not_required_reason="The record was entered in error"
+    )
+    audit_record(actor=actor, action=AuditAction.ENTERED_IN_ERROR,
+                 organisation=incident.organisation, obj=incident,
+                 summary=f"{incident.reference} marked as entered in error",
+                 after={"reason": incident.entered_in_error_reason})
+    return incident
+
+
+def _user(actor: Actor) -> Any:
+    user = actor.user
+    return user if user is not None and user.is_authenticated else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Escalation of a death or serious injury (Use of Force Act s.8/s.9)
+# ---------------------------------------------------------------------------------------------
+
+
+def _escalate(*, actor: Actor, incident: Incident, now: dt.datetime) -> Escalation:
+    leads = get_user_model().objects.filter(
+        memberships__organisation=incident.organisation,
+        memberships__role=Role.RRP_LEAD,
+        memberships__is_active=True,
+    ).distinct()
+    addresses = sorted({u.email for u in leads if u.email})
+    escalation = Escalation.objects.create(
+        organisation=incident.organisation, incident=incident,
+        emailed_to=", ".join(addresses) if settings.EMAIL_HOST else "",
+    )
+    incident.escalated_at = now
+    incident.save(update_fields=["escalated_at"])
+    if settings.EMAIL_HOST and addresses:
+        # Says where to look, never who: no patient details leave RRP by email.
+        send_mail(
+            subject=f"RRP: death or serious injury recorded ({incident.reference})",
+            message=(
+                f"A use of force on {incident.ward.name} recorded a death or serious injury. "
+                f"Open {incident.reference} in RRP to review it now."
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=addresses,
+        )
+    audit_record(actor=actor, action=AuditAction.CREATE, organisation=incident.organisation,
+                 obj=escalation, summary=f"{incident.reference} escalated to the restrictive "
+                 "practice lead (death or serious injury)")
+    return escalation
+
+
+@transaction.atomic
+def escalation_acknowledge(*, actor: Actor, escalation: Escalation) -> Escalation:
+    escalation.acknowledged_at = timezone.now()
+    escalation.acknowledged_by = _user(actor)
+    escalation.save()
+    audit_record(actor=actor, action=AuditAction.CHANGE, organisation=escalation.organisation,
+                 obj=escalation, summary=f"Escalation of {escalation.incident.reference} acknowledged")
+    return escalation
+
+
+# ---------------------------------------------------------------------------------------------
+# Duties: generated from the rules, reconciled whenever the record changes
+# ---------------------------------------------------------------------------------------------
+
+
+def policy_for(organisation: Organisation) -> duty_rules.DutyPolicy:
+    setting = DutyPolicySetting.objects.filter(organisation=organisation).first()
+    return duty_rules.policy_from_mapping(setting.values) if setting else duty_rules.DEFAULT_POLICY
+
+
+def _facts(incident: Incident, interventions: list[Intervention]) -> duty_rules.IncidentFacts:
+    window_start = incident.started_at - dt.timedelta(hours=48)
+    earlier = [
+        (i.started_at, i.ended_at)
+        for i in Intervention.objects.filter(
+            incident__patient=incident.patient,
+            incident__entered_in_error_at__isnull=True,
+            type_code=codes.InterventionType.SECLUSION,
+            ended_at__isnull=False,
+            ended_at__gte=window_start,
+            started_at__lt=incident.started_at,
+        ).exclude(incident=incident)
+    ]
+    return duty_rules.IncidentFacts(
+        started_at=incident.started_at,
+        ended_at=incident.ended_at,
+        interventions=[
+            duty_rules.InterventionFacts(i.type_code, i.started_at, i.ended_at, i.high_risk)
+            for i in interventions
+        ],
+        negligible=incident.negligible,
+        entered_in_error=incident.is_entered_in_error,
+        earlier_seclusion=earlier,
+    )
+
+
+def duty_key(kind: str, intervention_index: int | None, sequence: int) -> str:
+    return f"{kind}:{'-' if intervention_index is None else intervention_index}:{sequence}"
+
+
+def _is_follow_up_rt(duty: Duty) -> bool:
+    # Later rapid tranquillisation checks are made from the previous check, not from the rules.
+    return duty.kind == "rapid_tranquillisation_monitoring" and duty.sequence > 1
+
+
+def duties_sync(*, incident: Incident, now: dt.datetime) -> list[Duty]:
+    """Make the stored duties match the rules for the record as it now stands. Completed
+    duties are kept; open duties no longer needed are marked not required (never deleted)."""
+    interventions = list(incident.interventions.order_by("started_at", "pk"))
+    specs = duty_rules.duties_for(_facts(incident, interventions), policy_for(incident.organisation), now)
+    existing = {d.key: d for d in incident.duties.all()}
+    wanted: set[str] = set()
+    for spec in specs:
+        key = duty_key(spec.kind, spec.intervention_index, spec.sequence)
+        wanted.add(key)
+        intervention = (
+            interventions[spec.intervention_index] if spec.intervention_index is not None else None
+        )
+        duty = existing.get(key)
+        if duty is None:
+            Duty.objects.create(
+                organisation=incident.organisation, incident=incident, kind=spec.kind,
+                sequence=spec.sequence, intervention=intervention, key=key, label=spec.label,
+                source=spec.source, owner_role=spec.owner_role, due_at=spec.due_at,
+            )
+        elif duty.completed_at is None:
+            duty.due_at, duty.label, duty.intervention = spec.due_at, spec.label, intervention
+            duty.not_required_reason = ""
+            duty.save()
+        elif duty.intervention_id is None and intervention is not None:
+            duty.intervention = intervention
+            duty.save(update_fields=["intervention"])
+    for key, duty in existing.items():
+        if key not in wanted and duty.is_open and not _is_follow_up_rt(duty):
+            duty.not_required_reason = "No longer needed after the record changed"
+            duty.save(update_fields=["not_required_reason"])
+    return list(incident.duties.all())
+
+
+def _complete(
+    *,
+    actor: Actor,
+    incident: Incident,
+    kinds: Iterable[str],
+    completed_at: dt.datetime,
+    late_reason: str,
+    now: dt.datetime,
+    reason_field: str,
+) -> Duty | None:
+    """Meet the soonest open duty of these kinds. A late one needs a reason (2.5.2.XI)."""
+    if completed_at > now + FUTURE_GRACE:
+        raise ValidationError({reason_field.replace("late_reason", "completed_at"):
+                               "This time is in the future"})
+    duty = (
+        Duty.objects.filter(incident=incident, kind__in=list(kinds), completed_at__isnull=True,
+                            not_required_reason="")
+        .order_by("due_at")
+        .first()
+    )
+    if duty is None:
+        return None
+    problems = duty_rules.completion_problems(
+        duty.kind, duty.due_at, completed_at, late_reason or None, now, policy_for(incident.organisation)
+    )
+    if problems:
+        raise ValidationError({reason_field: problems})
+    duty.completed_at = completed_at
+    duty.completed_by = _user(actor)
+    duty.late_reason = late_reason
+    duty.save()
+    return duty
+
+
+def _check_open(incident: Incident) -> None:
+    if incident.is_entered_in_error:
+        raise ValidationError({"incident": "This record was entered in error"})
+    if incident.status == codes.Status.DRAFT:
+        raise ValidationError({"incident": "Submit the record before recording what followed"})
+
+
+@transaction.atomic
+def medical_review_record(
+    *, actor: Actor, incident: Incident, reviewed_at: dt.datetime, reviewer: str, findings: str,
+    delay_reason: str = "", now: dt.datetime | None = None,
+) -> MedicalReview:
+    now = now or timezone.now()
+    _check_open(incident)
+    problems: dict[str, list[str]] = {}
+    if not reviewer.strip():
+        problems["reviewer"] = ["Enter who carried out the medical review"]
+    if not findings.strip():
+        problems["findings"] = ["Enter what the medical review found"]
+    if reviewed_at < incident.started_at:
+        problems["reviewed_at"] = ["The review cannot be before the use of force started"]
+    if problems:
+        raise ValidationError(problems)
+    _complete(actor=actor, incident=incident, kinds=["medical_review"], completed_at=reviewed_at,
+              late_reason=delay_reason, now=now, reason_field="delay_reason")
+    review = MedicalReview.objects.create(incident=incident, reviewed_at=reviewed_at,
+                                          reviewer=reviewer.strip(), findings=findings,
+                                          delay_reason=delay_reason, recorded_by=_user(actor))
+    audit_record(actor=actor, action=AuditAction.CREATE, organisation=incident.organisation,
+                 obj=review, summary=f"Medical review recorded for {incident.reference}")
+    return review
+
+
+@transaction.atomic
+def observation_record(
+    *, actor: Actor, incident: Incident, taken_at: dt.datetime, kind: str = Observation.KIND_PHYSICAL,
+    late_reason: str = "", now: dt.datetime | None = None, **values: Any,
+) -> Observation:
+    now = now or timezone.now()
+    _check_open(incident)
+    observation = Observation(incident=incident, kind=kind, taken_at=taken_at,
+                              late_reason=late_reason, recorded_by=_user(actor), **values)
+    vitals = ("pulse", "bp_systolic", "respiratory_rate", "temperature", "spo2", "consciousness")
+    taken_any = any(getattr(observation, name) not in (None, "") for name in vitals)
+    problems: dict[str, list[str]] = {}
+    if kind not in {Observation.KIND_PHYSICAL, Observation.KIND_RT}:
+        problems["kind"] = ["Choose physical observations or a rapid tranquillisation check"]
+    if not taken_any and not observation.not_taken_reason.strip():
+        # standard 2.5.2.XIV: if observations cannot be taken, record why and what was done.
+        problems["not_taken_reason"] = [
+            "Record the observations, or why they could not be taken and what was done instead"
+        ]
+    if observation.not_taken_reason.strip() and not observation.action_instead.strip():
+        problems["action_instead"] = ["Record what was done instead of taking observations"]
+    if taken_at < incident.started_at:
+        problems["taken_at"] = ["Observations cannot be before the use of force started"]
+    try:
+        observation.full_clean(exclude=["incident", "recorded_by"])
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            problems.setdefault(field, []).extend(messages)
+    if problems:
+        raise ValidationError(problems)
+    duty_kind = "physical_observations" if kind == Observation.KIND_PHYSICAL else "rapid_tranquillisation_monitoring"
+    duty = _complete(actor=actor, incident=incident, kinds=[duty_kind], completed_at=taken_at,
+                     late_reason=late_reason, now=now, reason_field="late_reason")
+    observation.save()
+    if duty is not None and duty.kind == "rapid_tranquillisation_monitoring" and not observation.no_further_concerns:
+        _next_rt_check(incident=incident, previous=duty, checked_at=taken_at)
+    audit_record(actor=actor, action=AuditAction.CREATE, organisation=incident.organisation,
+                 obj=observation, summary=f"Observations recorded for {incident.reference}")
+    return observation
+
+
+def _next_rt_check(*, incident: Incident, previous: Duty, checked_at: dt.datetime) -> Duty:
+    """NICE QS154 statement 4: check again at the policy interval until no further concerns."""
+    intervention = previous.intervention
+    high_risk = bool(intervention and intervention.high_risk)
+    spec = duty_rules.next_rapid_tranquillisation_check(
+        duty_rules.DutySpec(kind="rapid_tranquillisation_monitoring", sequence=previous.sequence,
+                            due_at=previous.due_at, owner_role=previous.owner_role,  # type: ignore[arg-type]
+                            source=previous.source, label=previous.label),
+        checked_at, policy_for(incident.organisation), high_risk=high_risk,
+    )
+    index = previous.key.split(":")[1]
+    return Duty.objects.create(
+        organisation=incident.organisation, incident=incident, kind=spec.kind,
+        sequence=spec.sequence, intervention=intervention,
+        key=f"{spec.kind}:{index}:{spec.sequence}", label=spec.label, source=spec.source,
+        owner_role=spec.owner_role, due_at=spec.due_at,
+    )
+
+
+@transaction.atomic
+def support_record(
+    *, actor: Actor, incident: Incident, support_for: str, held: bool, held_at: dt.datetime,
+    not_held_reason: str = "", notes: str = "", late_reason: str = "", now: dt.datetime | None = None,
+) -> PostIncidentSupport:
+    now = now or timezone.now()
+    _check_open(incident)
+    problems: dict[str, list[str]] = {}
+    if support_for not in {PostIncidentSupport.FOR_PATIENT, PostIncidentSupport.FOR_STAFF}:
+        problems["support_for"] = ["Say whether the support was for the patient or for staff"]
+    if not held and not not_held_reason:
+        problems["not_held_reason"] = ["Say why the support did not happen"]
+    if not_held_reason and not_held_reason not in codes.NotHeldReason.values:
+        problems["not_held_reason"] = ["Choose a reason from the list"]
+    if problems:
+        raise ValidationError(problems)
+    kind = f"post_incident_support_{support_for}"
+    _complete(actor=actor, incident=incident, kinds=[kind], completed_at=held_at,
+              late_reason=late_reason, now=now, reason_field="late_reason")
+    record = PostIncidentSupport.objects.create(
+        incident=incident, support_for=support_for, held=held, held_at=held_at,
+        not_held_reason=not_held_reason, notes=notes, late_reason=late_reason,
+        recorded_by=_user(actor),
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, organisation=incident.organisation,
+                 obj=record, summary=f"Post-incident support ({support_for}) for {incident.reference}")
+    return record
+
+
+@transaction.atomic
+def debrief_record(
+    *, actor: Actor, incident: Incident, held: bool, held_at: dt.datetime,
+    patient_took_part: bool = False, not_held_reason: str = "", carer_took_part: bool = False,
+    attendees: str = "", learning: str = "", late_reason: str = "", now: dt.datetime | None = None,
+) -> Debrief:
+    now = now or timezone.now()
+    _check_open(incident)
+    problems: dict[str, list[str]] = {}
+    if held and not learning.strip():
+        problems["learning"] = ["Record what was learned, even if it was 'nothing new'"]
+    if (not held or not patient_took_part) and not not_held_reason:
+        problems["not_held_reason"] = ["Say why the patient did not take part in the review"]
+    if not_held_reason and not_held_reason not in codes.NotHeldReason.values:
+        problems["not_held_reason"] = ["Choose a reason from the list"]
+    if problems:
+        raise ValidationError(problems)
+    _complete(actor=actor, incident=incident, kinds=["post_incident_review"], completed_at=held_at,
+              late_reason=late_reason, now=now, reason_field="late_reason")
+    record = Debrief.objects.create(
+        incident=incident, held=held, held_at=held_at, patient_took_part=patient_took_part,
+        not_held_reason=not_held_reason if not (held and patient_took_part) else "",
+        carer_took_part=carer_took_part, attendees=attendees, learning=learning,
+        late_reason=late_reason, recorded_by=_user(actor),
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, organisation=incident.organisation,
+                 obj=record, summary=f"Reflection and learning review for {incident.reference}")
+    return record
+
+
+@transaction.atomic
+def patient_account_record(
+    *, actor: Actor, incident: Incident, offered_at: dt.datetime, response: str,
+    account: str = "", late_reason: str = "", now: dt.datetime | None = None,
+) -> PatientAccount:
+    """Standard 1.6.IV: the offer is the duty; giving an account is never compulsory."""
+    now = now or timezone.now()
+    _check_open(incident)
+    if response not in codes.AccountResponse.values:
+        raise ValidationError({"response": ["Say whether the patient accepted or declined"]})
+    _complete(actor=actor, incident=incident, kinds=["patient_account_offer"],
+              completed_at=offered_at, late_reason=late_reason, now=now, reason_field="late_reason")
+    record = PatientAccount.objects.create(incident=incident, offered_at=offered_at,
+                                           response=response, account=account,
+                                           late_reason=late_reason, recorded_by=_user(actor))
+    audit_record(actor=actor, action=AuditAction.CREATE, organisation=incident.organisation,
+                 obj=record, summary=f"Patient's account offered for {incident.reference}")
+    return record
+
+
+@transaction.atomic
+def review_record(
+    *, actor: Actor, incident: Incident, kind: str, reviewed_at: dt.datetime, reviewer: str,
+    notes: str, late_reason: str = "", now: dt.datetime | None = None,
+) -> Review:
+    now = now or timezone.now()
+    _check_open(incident)
+    problems: dict[str, list[str]] = {}
+    if kind not in codes.ReviewKind.values:
+        problems["kind"] = ["Choose which review this is"]
+    if not reviewer.strip():
+        problems["reviewer"] = ["Enter who carried out the review"]
+    if not notes.strip():
+        problems["notes"] = ["Record what the review found and decided"]
+    if problems:
+        raise ValidationError(problems)
+    _complete(actor=actor, incident=incident, kinds=[kind], completed_at=reviewed_at,
+              late_reason=late_reason, now=now, reason_field="late_reason")
+    record = Review.objects.create(incident=incident, kind=kind, reviewed_at=reviewed_at,
+                                   reviewer=reviewer.strip(), notes=notes,
+                                   late_reason=late_reason, recorded_by=_user(actor))
+    audit_record(actor=actor, action=AuditAction.CREATE, organisation=incident.organisation,
+                 obj=record, summary=f"{record.get_kind_display()} for {incident.reference}")
+    return record
+
+
+@transaction.atomic
+def duty_mark_not_required(*, actor: Actor, duty: Duty, reason: str) -> Duty:
+    """E.g. seclusion authorised by a psychiatrist needs no first medical review."""
+    if not reason.strip():
+        raise ValidationError({"reason": ["Say why this duty is not required"]})
+    if duty.completed_at is not None:
+        raise ValidationError({"reason": ["This duty has already been done"]})
+    duty.not_required_reason = reason.strip()
+    duty.save(update_fields=["not_required_reason"])
+    audit_record(actor=actor, action=AuditAction.CHANGE, organisation=duty.organisation, obj=duty,
+                 summary=f"{duty.label} marked not required for {duty.incident.reference}",
+                 after={"reason": duty.not_required_reason})
+    return duty
