@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from rrp.api import organisations, patients
+from rrp.api import careplans, incidents, organisations, patients, standards
+from rrp.api import analytics as analytics_api
 from rrp.api.auth import TokenAuth
 from rrp.api.errors import install_error_handlers
 
@@ -18,3 +19,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", organisations.router)
 api.add_router("", patients.router)
+api.add_router("", incidents.router)
+api.add_router("", careplans.router)
+api.add_router("", standards.router)
+api.add_router("", analytics_api.router)

@@ -22,8 +22,12 @@ class NavEntry:
 NAVIGATION: list[NavEntry] = [
     NavEntry("Home", "core:home", "organisations.view_organisation"),
     NavEntry("Patients", "patients:list", "patients.view_patient"),
+    NavEntry("Uses of force", "incidents:list", "incidents.view_incident"),
+    NavEntry("Dashboards", "analytics:organisation", "analytics.view_dashboard"),
     NavEntry("Wards", "organisations:wards", "organisations.view_organisation"),
     NavEntry("People", "organisations:members", "organisations.view_members"),
+    NavEntry("Exports", "exports:index", "incidents.export"),
+    NavEntry("Compliance", "standards:home", "standards.view_assessment"),
     NavEntry("Audit", "audit:search", "audit.view_auditevent"),
 ]
 

@@ -228,6 +228,20 @@ def seed_demo(seed: int = 2026, today: dt.date | None = None) -> Organisation:
     bed_days_compute_from_admissions(
         actor=actor, organisation=organisation, first_month=start, last_month=today
     )
+    from rrp.incidents.demo import seed_incidents  # lazily: it imports DemoContext from here
+
+    seed_incidents(ctx)
+    from rrp.careplans.demo import seed_care_plans  # after the incidents its plans answer to
+
+    seed_care_plans(ctx)
     for step in EXTRA_STEPS:
         step(ctx)
     return organisation
+
+
+from rrp.standards.demo import seed_compliance  # noqa: E402 - it needs DemoContext above
+
+EXTRA_STEPS.append(seed_compliance)
+from rrp.analytics.demo import seed_analytics  # noqa: E402 - last: summarises everything above
+
+EXTRA_STEPS.append(seed_analytics)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from rrp.incidents import duty_rules
 from rrp.incidents.models import Duty, Incident
@@ -54,7 +54,8 @@ class DutyStatus:
 
 def state_of(duty: Duty, now: dt.datetime) -> duty_rules.DutyState:
     return duty_rules.duty_state(
-        duty.due_at, duty.completed_at, bool(duty.not_required_reason), duty.late_reason or None, now
+        duty.due_at, duty.completed_at, bool(duty.not_required_reason), duty.late_reason or None,
+        now,
     )
 
 
@@ -88,7 +89,9 @@ def duties_query(
     organisation: Any, *, now: dt.datetime, ward: str | None = None, state: str | None = None
 ) -> QuerySet[Duty]:
     """Duties in any state, filtered in the database by the state they have at `now`."""
-    duties = Duty.objects.for_organisation(organisation).select_related("incident", "incident__ward")
+    duties = Duty.objects.for_organisation(organisation).select_related(
+        "incident", "incident__ward"
+    )
     if ward:
         duties = duties.filter(incident__ward__code=ward)
     open_ = Q(completed_at__isnull=True, not_required_reason="")
@@ -105,3 +108,59 @@ def duties_query(
     return duties.order_by("due_at")
 
 
+
+
+def duties_of(incident: Incident) -> list[Duty]:
+    """One incident's duties in every state, soonest due first."""
+    return list(incident.duties.select_related("incident").order_by("due_at", "pk"))
+
+
+@dataclass(frozen=True)
+class MedicalReviewFigure:
+    """Standard 2.5.2.XI: of the uses of force with physical restraint, how many had a medical
+    review within one hour of the restraint starting, and how many recorded why not."""
+
+    restraints: int  # submitted, not entered in error, with a medical review duty
+    within_the_hour: int  # done at or before the due time
+    late_with_reason: int  # done after it, with the reason for the delay recorded
+    not_done: int  # still open (due or overdue)
+    not_required: int  # marked not required, with the reason
+
+    @property
+    def within_the_hour_percent(self) -> float | None:
+        counted = self.restraints - self.not_required
+        return None if counted <= 0 else 100 * self.within_the_hour / counted
+
+
+def medical_review_figure(
+    organisation: Any,
+    *,
+    ward: str | None = None,
+    started_from: dt.datetime | None = None,
+    started_to: dt.datetime | None = None,
+) -> MedicalReviewFigure:
+    """The 2.5.2.XI figure from the stored medical review duties (the first one after physical
+    restraint; mechanical restraint reviews are a separate duty)."""
+    duties = Duty.objects.for_organisation(organisation).filter(
+        kind="medical_review", incident__entered_in_error_at__isnull=True
+    )
+    if ward:
+        duties = duties.filter(incident__ward__code=ward)
+    if started_from:
+        duties = duties.filter(incident__started_at__gte=started_from)
+    if started_to:
+        duties = duties.filter(incident__started_at__lt=started_to)
+    done = Q(completed_at__isnull=False)
+    counts = duties.aggregate(
+        restraints=Count("pk"),
+        within=Count("pk", filter=done & Q(completed_at__lte=F("due_at"))),
+        late=Count("pk", filter=done & Q(completed_at__gt=F("due_at"))),
+        not_required=Count("pk", filter=Q(completed_at__isnull=True) & ~Q(not_required_reason="")),
+    )
+    return MedicalReviewFigure(
+        restraints=counts["restraints"],
+        within_the_hour=counts["within"],
+        late_with_reason=counts["late"],
+        not_done=counts["restraints"] - counts["within"] - counts["late"] - counts["not_required"],
+        not_required=counts["not_required"],
+    )

@@ -8,8 +8,9 @@ and the record stays exactly as it was.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -49,6 +50,12 @@ from rrp.incidents.validation import FUTURE_GRACE, incident_problems
 from rrp.organisations.models import Membership, Organisation, Role
 from rrp.patients.models import Patient
 
+logger = logging.getLogger(__name__)
+
+# Reasons the system writes on duties it stops; a person's own reason is never overwritten.
+RECORD_CHANGED_REASON = "No longer needed after the record changed"
+ENTERED_IN_ERROR_REASON = "The record was entered in error"
+
 # ---------------------------------------------------------------------------------------------
 # Reading a record as plain data (versions, API, exports)
 # ---------------------------------------------------------------------------------------------
@@ -79,6 +86,8 @@ def patient_snapshot(patient: Patient, at: dt.datetime) -> dict[str, Any]:
 
 def incident_record(incident: Incident) -> dict[str, Any]:
     """The whole record as JSON-safe data: kept in versions and returned by the API."""
+    interventions = list(incident.interventions.all())
+    positions = {i.pk: n for n, i in enumerate(interventions)}
     return {
         "id": incident.pk,
         "reference": incident.reference,
@@ -116,7 +125,7 @@ def incident_record(incident: Incident) -> dict[str, Any]:
                 "route": i.route,
                 "high_risk": i.high_risk,
             }
-            for i in incident.interventions.all()
+            for i in interventions
         ],
         "staff": [
             {
@@ -138,6 +147,8 @@ def incident_record(incident: Incident) -> dict[str, Any]:
                 "severity": j.severity,
                 "description": j.description,
                 "intervention_id": j.intervention_id,
+                # Position in "interventions", as a record is sent in (None: not linked).
+                "intervention": positions.get(j.intervention_id) if j.intervention_id else None,
             }
             for j in incident.injuries.all()
         ],
@@ -200,11 +211,21 @@ _TOP_LEVEL = (
 )
 
 
-def _check(data: IncidentInput, organisation: Organisation, now: dt.datetime, *, draft: bool) -> None:
+def incident_input_problems(
+    data: IncidentInput, organisation: Organisation, now: dt.datetime, *, draft: bool
+) -> dict[str, list[str]]:
+    """Every problem with a record about to be written, by field path: the pure checks of
+    validation.py plus the ones that need the database (ward, patient and staff belong to the
+    organisation). A ward or patient of None means the caller could not find the one asked
+    for; the caller may replace the message with a more exact one."""
     problems = incident_problems(data, now, draft=draft)
-    if data.ward.organisation_id != organisation.pk:
+    if data.ward is None:
+        problems.setdefault("ward", []).append("Choose the ward where force was used")
+    elif data.ward.organisation_id != organisation.pk:
         problems.setdefault("ward", []).append("That ward is not in your organisation")
-    if data.patient.organisation_id != organisation.pk:
+    if data.patient is None:
+        problems.setdefault("patient", []).append("Choose the patient force was used on")
+    elif data.patient.organisation_id != organisation.pk:
         problems.setdefault("patient", []).append("That patient is not in your organisation")
     user_ids = [s.user_id for s in data.staff if s.user_id is not None]
     if user_ids:
@@ -217,6 +238,20 @@ def _check(data: IncidentInput, organisation: Organisation, now: dt.datetime, *,
                 problems.setdefault(f"staff.{index}.user_id", []).append(
                     "That person does not work in your organisation"
                 )
+    return problems
+
+
+def _check(
+    data: IncidentInput,
+    organisation: Organisation,
+    now: dt.datetime,
+    *,
+    draft: bool,
+    more: dict[str, list[str]] | None = None,
+) -> None:
+    problems = incident_input_problems(data, organisation, now, draft=draft)
+    for path, messages in (more or {}).items():
+        problems.setdefault(path, []).extend(messages)
     if problems:
         raise ValidationError(problems)
 
@@ -230,7 +265,8 @@ def _write_children(incident: Incident, data: IncidentInput) -> None:
     incident.interventions.all().delete()
     created = [
         Intervention.objects.create(
-            incident=incident, type_code=i.type_code, started_at=i.started_at,
+            incident=incident, type_code=i.type_code,
+            started_at=cast(dt.datetime, i.started_at),  # validation refuses a missing start
             ended_at=i.ended_at, drug=i.drug, dose=i.dose, route=i.route, high_risk=i.high_risk,
         )
         for i in sorted(data.interventions, key=lambda i: i.started_at or incident.started_at)
@@ -289,8 +325,11 @@ def incident_create(
 
 
 @transaction.atomic
-def incident_submit(*, actor: Actor, incident: Incident, now: dt.datetime | None = None) -> Incident:
+def incident_submit(
+    *, actor: Actor, incident: Incident, now: dt.datetime | None = None
+) -> Incident:
     now = now or timezone.now()
+    _refuse_entered_in_error(incident)
     if incident.status != codes.Status.DRAFT:
         raise ValidationError({"status": "Only a draft can be submitted"})
     _check(input_from_incident(incident), incident.organisation, now, draft=False)
@@ -308,8 +347,21 @@ def _submit(*, actor: Actor, incident: Incident, now: dt.datetime) -> None:
     audit_record(actor=actor, action=AuditAction.CHANGE, organisation=incident.organisation,
                  obj=incident, summary=f"{incident.reference} submitted",
                  after={"status": incident.status})
-    if incident.death_or_serious_injury or incident.harm in {codes.Harm.SEVERE, codes.Harm.FATAL}:
+    if needs_escalation(incident):
         _escalate(actor=actor, incident=incident, now=now)
+
+
+def needs_escalation(incident: Incident) -> bool:
+    """A death or serious injury (Use of Force Act s.6(5)(n)), or harm graded severe or fatal,
+    goes to the restrictive practice lead at once."""
+    return incident.death_or_serious_injury or incident.harm in {
+        codes.Harm.SEVERE, codes.Harm.FATAL,
+    }
+
+
+def _refuse_entered_in_error(incident: Incident) -> None:
+    if incident.is_entered_in_error:
+        raise ValidationError({"status": "This record was entered in error and cannot be changed"})
 
 
 @transaction.atomic
@@ -323,28 +375,36 @@ def incident_update(
 ) -> Incident:
     """Change a record. After submission every change is a new version with who/when/why."""
     now = now or timezone.now()
-    if incident.is_entered_in_error:
-        raise ValidationError({"status": "This record was entered in error and cannot be changed"})
+    _refuse_entered_in_error(incident)
     if incident.status == codes.Status.CLOSED:
         raise ValidationError({"status": "This record is closed and cannot be changed"})
     draft = incident.status == codes.Status.DRAFT
+    more: dict[str, list[str]] = {}
     if not draft and not change_reason.strip():
-        raise ValidationError({"change_reason": "Say why the submitted record is being changed"})
-    _check(data, incident.organisation, now, draft=draft)
+        more["change_reason"] = ["Say why the submitted record is being changed"]
+    # Every problem at once (the change reason with the rest), and nothing written before.
+    _check(data, incident.organisation, now, draft=draft, more=more)
     before = incident_record(incident)
     if not draft:
         IncidentVersion.objects.create(incident=incident, version=incident.version,
-                                       changed_by=_user(actor), change_reason=change_reason,
+                                       changed_by=_user(actor), change_reason=change_reason.strip(),
                                        record=before)
         incident.version += 1
-    was_serious = incident.death_or_serious_injury
+    previous_patient_id, previous_start = incident.patient_id, incident.started_at
     _apply_top_level(incident, data)
-    incident.patient_snapshot = patient_snapshot(incident.patient, incident.started_at)
+    if draft or incident.patient_id != previous_patient_id:
+        incident.patient_snapshot = patient_snapshot(incident.patient, incident.started_at)
+    elif incident.started_at != previous_start:
+        # s.6(5)(j)-(l) are kept as they stood at the time: only the age moves with the start.
+        incident.patient_snapshot = {
+            **incident.patient_snapshot,
+            "age": incident.patient.age_on(timezone.localtime(incident.started_at).date()),
+        }
     incident.save()
     _write_children(incident, data)
     if not draft:
         duties_sync(incident=incident, now=now)
-        if incident.death_or_serious_injury and not was_serious:
+        if needs_escalation(incident) and incident.escalated_at is None:
             _escalate(actor=actor, incident=incident, now=now)
     audit_record(actor=actor, action=AuditAction.CHANGE, organisation=incident.organisation,
                  obj=incident, summary=f"{incident.reference} changed: {change_reason}"[:300],
@@ -353,11 +413,14 @@ def incident_update(
 
 
 @transaction.atomic
-def incident_review(*, actor: Actor, incident: Incident, notes: str) -> Incident:
+def incident_review(
+    *, actor: Actor, incident: Incident, notes: str, now: dt.datetime | None = None
+) -> Incident:
+    _refuse_entered_in_error(incident)
     if incident.status != codes.Status.SUBMITTED:
         raise ValidationError({"status": "Only a submitted record can be reviewed"})
     incident.status = codes.Status.REVIEWED
-    incident.reviewed_at = timezone.now()
+    incident.reviewed_at = now or timezone.now()
     incident.reviewed_by = _user(actor)
     incident.review_notes = notes
     incident.save()
@@ -368,11 +431,12 @@ def incident_review(*, actor: Actor, incident: Incident, notes: str) -> Incident
 
 
 @transaction.atomic
-def incident_close(*, actor: Actor, incident: Incident) -> Incident:
+def incident_close(*, actor: Actor, incident: Incident, now: dt.datetime | None = None) -> Incident:
+    _refuse_entered_in_error(incident)
     if incident.status != codes.Status.REVIEWED:
         raise ValidationError({"status": "Only a reviewed record can be closed"})
     incident.status = codes.Status.CLOSED
-    incident.closed_at = timezone.now()
+    incident.closed_at = now or timezone.now()
     incident.closed_by = _user(actor)
     incident.save()
     audit_record(actor=actor, action=AuditAction.CHANGE, organisation=incident.organisation,
@@ -382,18 +446,20 @@ def incident_close(*, actor: Actor, incident: Incident) -> Incident:
 
 
 @transaction.atomic
-def incident_mark_entered_in_error(*, actor: Actor, incident: Incident, reason: str) -> Incident:
+def incident_mark_entered_in_error(
+    *, actor: Actor, incident: Incident, reason: str, now: dt.datetime | None = None
+) -> Incident:
     """Never a deletion: the record stays visible, marked, with the reason."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why this record was entered in error"})
     if incident.is_entered_in_error:
         raise ValidationError({"reason": "This record is already marked as entered in error"})
-    incident.entered_in_error_at = timezone.now()
+    incident.entered_in_error_at = now or timezone.now()
     incident.entered_in_error_reason = reason.strip()
     incident.save()
-    Duty.objects.filter(incident=incident, completed_at__isnull=True, not_required_reason="").update(
-        not_required_reason="The record was entered in error"
-    )
+    Duty.objects.filter(
+        incident=incident, completed_at__isnull=True, not_required_reason=""
+    ).update(not_required_reason=ENTERED_IN_ERROR_REASON)
     audit_record(actor=actor, action=AuditAction.ENTERED_IN_ERROR,
                  organisation=incident.organisation, obj=incident,
                  summary=f"{incident.reference} marked as entered in error",
@@ -426,15 +492,22 @@ def _escalate(*, actor: Actor, incident: Incident, now: dt.datetime) -> Escalati
     incident.save(update_fields=["escalated_at"])
     if settings.EMAIL_HOST and addresses:
         # Says where to look, never who: no patient details leave RRP by email.
-        send_mail(
-            subject=f"RRP: death or serious injury recorded ({incident.reference})",
-            message=(
-                f"A use of force on {incident.ward.name} recorded a death or serious injury. "
-                f"Open {incident.reference} in RRP to review it now."
-            ),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=addresses,
+        subject = f"RRP: death or serious injury recorded ({incident.reference})"
+        message = (
+            f"A use of force on {incident.ward.name} recorded a death or serious injury. "
+            f"Open {incident.reference} in RRP to review it now."
         )
+
+        def send() -> None:
+            # After the commit, so a mail server that is down can never lose the record; the
+            # in-app escalation is already stored and shows on the lead's home page.
+            try:
+                send_mail(subject=subject, message=message,
+                          from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=addresses)
+            except Exception:  # any mail failure is logged, never raised
+                logger.exception("Escalation email for %s could not be sent", incident.reference)
+
+        transaction.on_commit(send)
     audit_record(actor=actor, action=AuditAction.CREATE, organisation=incident.organisation,
                  obj=escalation, summary=f"{incident.reference} escalated to the restrictive "
                  "practice lead (death or serious injury)")
@@ -447,7 +520,8 @@ def escalation_acknowledge(*, actor: Actor, escalation: Escalation) -> Escalatio
     escalation.acknowledged_by = _user(actor)
     escalation.save()
     audit_record(actor=actor, action=AuditAction.CHANGE, organisation=escalation.organisation,
-                 obj=escalation, summary=f"Escalation of {escalation.incident.reference} acknowledged")
+                 obj=escalation,
+                 summary=f"Escalation of {escalation.incident.reference} acknowledged")
     return escalation
 
 
@@ -473,6 +547,7 @@ def _facts(incident: Incident, interventions: list[Intervention]) -> duty_rules.
             ended_at__gte=window_start,
             started_at__lt=incident.started_at,
         ).exclude(incident=incident)
+        if i.ended_at is not None
     ]
     return duty_rules.IncidentFacts(
         started_at=incident.started_at,
@@ -496,11 +571,19 @@ def _is_follow_up_rt(duty: Duty) -> bool:
     return duty.kind == "rapid_tranquillisation_monitoring" and duty.sequence > 1
 
 
+def _position(key: str) -> int | None:
+    index = key.split(":")[1]
+    return None if index == "-" else int(index)
+
+
 def duties_sync(*, incident: Incident, now: dt.datetime) -> list[Duty]:
     """Make the stored duties match the rules for the record as it now stands. Completed
-    duties are kept; open duties no longer needed are marked not required (never deleted)."""
+    duties are kept; open duties no longer needed are marked not required (never deleted),
+    and a reason a person gave for not needing a duty is never overwritten."""
     interventions = list(incident.interventions.order_by("started_at", "pk"))
-    specs = duty_rules.duties_for(_facts(incident, interventions), policy_for(incident.organisation), now)
+    specs = duty_rules.duties_for(
+        _facts(incident, interventions), policy_for(incident.organisation), now
+    )
     existing = {d.key: d for d in incident.duties.all()}
     wanted: set[str] = set()
     for spec in specs:
@@ -518,16 +601,101 @@ def duties_sync(*, incident: Incident, now: dt.datetime) -> list[Duty]:
             )
         elif duty.completed_at is None:
             duty.due_at, duty.label, duty.intervention = spec.due_at, spec.label, intervention
-            duty.not_required_reason = ""
+            if duty.not_required_reason == RECORD_CHANGED_REASON:
+                duty.not_required_reason = ""  # needed again after a later change
             duty.save()
         elif duty.intervention_id is None and intervention is not None:
             duty.intervention = intervention
             duty.save(update_fields=["intervention"])
     for key, duty in existing.items():
-        if key not in wanted and duty.is_open and not _is_follow_up_rt(duty):
-            duty.not_required_reason = "No longer needed after the record changed"
+        if key in wanted:
+            continue
+        if _is_follow_up_rt(duty):
+            position = _position(key)
+            if duty_key(duty.kind, position, 1) in wanted and position is not None:
+                # The checks go on while the rapid tranquillisation stays in the record; keep
+                # the check pointing at the intervention as it now stands.
+                if duty.intervention_id != interventions[position].pk:
+                    duty.intervention = interventions[position]
+                    duty.save(update_fields=["intervention"])
+                continue
+        if duty.is_open:
+            duty.not_required_reason = RECORD_CHANGED_REASON
             duty.save(update_fields=["not_required_reason"])
     return list(incident.duties.all())
+
+
+def _open_duty(incident: Incident, kinds: Iterable[str]) -> Duty | None:
+    """The soonest open duty of these kinds: the one a record of this kind meets."""
+    return (
+        Duty.objects.filter(incident=incident, kind__in=list(kinds), completed_at__isnull=True,
+                            not_required_reason="")
+        .order_by("due_at", "pk")
+        .first()
+    )
+
+
+def _completion_problems(
+    *,
+    incident: Incident,
+    duty: Duty | None,
+    completed_at: dt.datetime | None,
+    late_reason: str,
+    now: dt.datetime,
+    time_field: str,
+    reason_field: str,
+    what: str,
+) -> dict[str, list[str]]:
+    """Problems with the time a duty was met, on the time field, and a missing reason for
+    lateness, on the reason field (standard 2.5.2.XI: the reason for the delay is recorded)."""
+    if completed_at is None:
+        return {time_field: [f"Enter when the {what} took place"]}
+    if completed_at > now + FUTURE_GRACE:
+        return {time_field: ["This time is in the future: check the date and time"]}
+    if completed_at < incident.started_at:
+        return {time_field: [f"The {what} cannot be before the use of force started"]}
+    if duty is None:
+        return {}
+    policy = policy_for(incident.organisation)
+    # Within the minute's grace a time is not "in the future": judge it at that time.
+    judged_at = max(now, completed_at)
+    about_time = duty_rules.completion_problems(
+        duty.kind, duty.due_at, completed_at, "given", judged_at, policy
+    )
+    every = duty_rules.completion_problems(
+        duty.kind, duty.due_at, completed_at, late_reason or None, judged_at, policy
+    )
+    problems: dict[str, list[str]] = {}
+    if about_time:
+        problems[time_field] = about_time
+    lateness = [message for message in every if message not in about_time]
+    if lateness:
+        problems[reason_field] = lateness
+    return problems
+
+
+def _raise_all(*groups: dict[str, list[str]]) -> None:
+    """Raise every problem at once; a field already reported is not reported twice."""
+    problems: dict[str, list[str]] = {}
+    for group in groups:
+        for field, messages in group.items():
+            problems.setdefault(field, list(messages))
+    if problems:
+        raise ValidationError(problems)
+
+
+def _meet(
+    *, actor: Actor, incident: Incident, duty: Duty | None, completed_at: dt.datetime,
+    late_reason: str, now: dt.datetime,
+) -> None:
+    if duty is not None:
+        duty.completed_at = completed_at
+        duty.completed_by = _user(actor)
+        duty.late_reason = late_reason.strip()
+        duty.save()
+    # A review recurring while an intervention still lasts has its next occurrence made now.
+    if incident.interventions.filter(ended_at__isnull=True).exists():
+        duties_sync(incident=incident, now=now)
 
 
 def _complete(
@@ -539,28 +707,17 @@ def _complete(
     late_reason: str,
     now: dt.datetime,
     reason_field: str,
+    time_field: str = "completed_at",
+    what: str = "duty",
 ) -> Duty | None:
     """Meet the soonest open duty of these kinds. A late one needs a reason (2.5.2.XI)."""
-    if completed_at > now + FUTURE_GRACE:
-        raise ValidationError({reason_field.replace("late_reason", "completed_at"):
-                               "This time is in the future"})
-    duty = (
-        Duty.objects.filter(incident=incident, kind__in=list(kinds), completed_at__isnull=True,
-                            not_required_reason="")
-        .order_by("due_at")
-        .first()
-    )
-    if duty is None:
-        return None
-    problems = duty_rules.completion_problems(
-        duty.kind, duty.due_at, completed_at, late_reason or None, now, policy_for(incident.organisation)
-    )
-    if problems:
-        raise ValidationError({reason_field: problems})
-    duty.completed_at = completed_at
-    duty.completed_by = _user(actor)
-    duty.late_reason = late_reason
-    duty.save()
+    duty = _open_duty(incident, kinds)
+    _raise_all(_completion_problems(
+        incident=incident, duty=duty, completed_at=completed_at, late_reason=late_reason, now=now,
+        time_field=time_field, reason_field=reason_field, what=what,
+    ))
+    _meet(actor=actor, incident=incident, duty=duty, completed_at=completed_at,
+          late_reason=late_reason, now=now)
     return duty
 
 
@@ -573,9 +730,11 @@ def _check_open(incident: Incident) -> None:
 
 @transaction.atomic
 def medical_review_record(
-    *, actor: Actor, incident: Incident, reviewed_at: dt.datetime, reviewer: str, findings: str,
-    delay_reason: str = "", now: dt.datetime | None = None,
+    *, actor: Actor, incident: Incident, reviewed_at: dt.datetime | None, reviewer: str,
+    findings: str, delay_reason: str = "", now: dt.datetime | None = None,
 ) -> MedicalReview:
+    """Standard 2.5.2.XI: within one hour of the restraint starting, or the reason for the
+    delay recorded."""
     now = now or timezone.now()
     _check_open(incident)
     problems: dict[str, list[str]] = {}
@@ -583,15 +742,18 @@ def medical_review_record(
         problems["reviewer"] = ["Enter who carried out the medical review"]
     if not findings.strip():
         problems["findings"] = ["Enter what the medical review found"]
-    if reviewed_at < incident.started_at:
-        problems["reviewed_at"] = ["The review cannot be before the use of force started"]
-    if problems:
-        raise ValidationError(problems)
-    _complete(actor=actor, incident=incident, kinds=["medical_review"], completed_at=reviewed_at,
-              late_reason=delay_reason, now=now, reason_field="delay_reason")
+    duty = _open_duty(incident, ["medical_review"])
+    _raise_all(problems, _completion_problems(
+        incident=incident, duty=duty, completed_at=reviewed_at, late_reason=delay_reason, now=now,
+        time_field="reviewed_at", reason_field="delay_reason", what="medical review",
+    ))
+    assert reviewed_at is not None  # _completion_problems refused None
+    _meet(actor=actor, incident=incident, duty=duty, completed_at=reviewed_at,
+          late_reason=delay_reason, now=now)
     review = MedicalReview.objects.create(incident=incident, reviewed_at=reviewed_at,
                                           reviewer=reviewer.strip(), findings=findings,
-                                          delay_reason=delay_reason, recorded_by=_user(actor))
+                                          delay_reason=delay_reason.strip(),
+                                          recorded_by=_user(actor))
     audit_record(actor=actor, action=AuditAction.CREATE, organisation=incident.organisation,
                  obj=review, summary=f"Medical review recorded for {incident.reference}")
     return review
@@ -599,13 +761,14 @@ def medical_review_record(
 
 @transaction.atomic
 def observation_record(
-    *, actor: Actor, incident: Incident, taken_at: dt.datetime, kind: str = Observation.KIND_PHYSICAL,
-    late_reason: str = "", now: dt.datetime | None = None, **values: Any,
+    *, actor: Actor, incident: Incident, taken_at: dt.datetime | None,
+    kind: str = Observation.KIND_PHYSICAL, late_reason: str = "", now: dt.datetime | None = None,
+    **values: Any,
 ) -> Observation:
     now = now or timezone.now()
     _check_open(incident)
-    observation = Observation(incident=incident, kind=kind, taken_at=taken_at,
-                              late_reason=late_reason, recorded_by=_user(actor), **values)
+    observation = Observation(incident=incident, kind=kind, late_reason=late_reason.strip(),
+                              recorded_by=_user(actor), **values)
     vitals = ("pulse", "bp_systolic", "respiratory_rate", "temperature", "spo2", "consciousness")
     taken_any = any(getattr(observation, name) not in (None, "") for name in vitals)
     problems: dict[str, list[str]] = {}
@@ -618,20 +781,31 @@ def observation_record(
         ]
     if observation.not_taken_reason.strip() and not observation.action_instead.strip():
         problems["action_instead"] = ["Record what was done instead of taking observations"]
-    if taken_at < incident.started_at:
-        problems["taken_at"] = ["Observations cannot be before the use of force started"]
     try:
-        observation.full_clean(exclude=["incident", "recorded_by"])
+        observation.full_clean(exclude=["incident", "recorded_by", "taken_at"])
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             problems.setdefault(field, []).extend(messages)
-    if problems:
-        raise ValidationError(problems)
-    duty_kind = "physical_observations" if kind == Observation.KIND_PHYSICAL else "rapid_tranquillisation_monitoring"
-    duty = _complete(actor=actor, incident=incident, kinds=[duty_kind], completed_at=taken_at,
-                     late_reason=late_reason, now=now, reason_field="late_reason")
+    duty_kind = (
+        "rapid_tranquillisation_monitoring" if kind == Observation.KIND_RT
+        else "physical_observations"
+    )
+    duty = _open_duty(incident, [duty_kind])
+    what = "check" if kind == Observation.KIND_RT else "observations"
+    _raise_all(problems, _completion_problems(
+        incident=incident, duty=duty, completed_at=taken_at, late_reason=late_reason, now=now,
+        time_field="taken_at", reason_field="late_reason", what=what,
+    ))
+    assert taken_at is not None  # _completion_problems refused None
+    _meet(actor=actor, incident=incident, duty=duty, completed_at=taken_at,
+          late_reason=late_reason, now=now)
+    observation.taken_at = taken_at
     observation.save()
-    if duty is not None and duty.kind == "rapid_tranquillisation_monitoring" and not observation.no_further_concerns:
+    if (
+        duty is not None
+        and duty.kind == "rapid_tranquillisation_monitoring"
+        and not observation.no_further_concerns
+    ):
         _next_rt_check(incident=incident, previous=duty, checked_at=taken_at)
     audit_record(actor=actor, action=AuditAction.CREATE, organisation=incident.organisation,
                  obj=observation, summary=f"Observations recorded for {incident.reference}")
@@ -659,39 +833,49 @@ def _next_rt_check(*, incident: Incident, previous: Duty, checked_at: dt.datetim
 
 @transaction.atomic
 def support_record(
-    *, actor: Actor, incident: Incident, support_for: str, held: bool, held_at: dt.datetime,
-    not_held_reason: str = "", notes: str = "", late_reason: str = "", now: dt.datetime | None = None,
+    *, actor: Actor, incident: Incident, support_for: str, held: bool,
+    held_at: dt.datetime | None, not_held_reason: str = "", notes: str = "", late_reason: str = "",
+    now: dt.datetime | None = None,
 ) -> PostIncidentSupport:
+    """Support for the patient or for staff ('Review, support and debrief'): held, or the
+    reason it was not."""
     now = now or timezone.now()
     _check_open(incident)
     problems: dict[str, list[str]] = {}
-    if support_for not in {PostIncidentSupport.FOR_PATIENT, PostIncidentSupport.FOR_STAFF}:
+    known_for = support_for in {PostIncidentSupport.FOR_PATIENT, PostIncidentSupport.FOR_STAFF}
+    if not known_for:
         problems["support_for"] = ["Say whether the support was for the patient or for staff"]
     if not held and not not_held_reason:
         problems["not_held_reason"] = ["Say why the support did not happen"]
     if not_held_reason and not_held_reason not in codes.NotHeldReason.values:
         problems["not_held_reason"] = ["Choose a reason from the list"]
-    if problems:
-        raise ValidationError(problems)
-    kind = f"post_incident_support_{support_for}"
-    _complete(actor=actor, incident=incident, kinds=[kind], completed_at=held_at,
-              late_reason=late_reason, now=now, reason_field="late_reason")
+    duty = _open_duty(incident, [f"post_incident_support_{support_for}"]) if known_for else None
+    _raise_all(problems, _completion_problems(
+        incident=incident, duty=duty, completed_at=held_at, late_reason=late_reason, now=now,
+        time_field="held_at", reason_field="late_reason", what="support",
+    ))
+    assert held_at is not None  # _completion_problems refused None
+    _meet(actor=actor, incident=incident, duty=duty, completed_at=held_at,
+          late_reason=late_reason, now=now)
     record = PostIncidentSupport.objects.create(
         incident=incident, support_for=support_for, held=held, held_at=held_at,
-        not_held_reason=not_held_reason, notes=notes, late_reason=late_reason,
+        not_held_reason=not_held_reason, notes=notes, late_reason=late_reason.strip(),
         recorded_by=_user(actor),
     )
     audit_record(actor=actor, action=AuditAction.CREATE, organisation=incident.organisation,
-                 obj=record, summary=f"Post-incident support ({support_for}) for {incident.reference}")
+                 obj=record,
+                 summary=f"Post-incident support ({support_for}) for {incident.reference}")
     return record
 
 
 @transaction.atomic
 def debrief_record(
-    *, actor: Actor, incident: Incident, held: bool, held_at: dt.datetime,
+    *, actor: Actor, incident: Incident, held: bool, held_at: dt.datetime | None,
     patient_took_part: bool = False, not_held_reason: str = "", carer_took_part: bool = False,
     attendees: str = "", learning: str = "", late_reason: str = "", now: dt.datetime | None = None,
 ) -> Debrief:
+    """The post-incident reflection and learning review, separate from support; held, or the
+    reason recorded (MHSDS RestrictiveIntPIReviewHeldPat / NotHeldReasPat / HeldCarePers)."""
     now = now or timezone.now()
     _check_open(incident)
     problems: dict[str, list[str]] = {}
@@ -701,15 +885,19 @@ def debrief_record(
         problems["not_held_reason"] = ["Say why the patient did not take part in the review"]
     if not_held_reason and not_held_reason not in codes.NotHeldReason.values:
         problems["not_held_reason"] = ["Choose a reason from the list"]
-    if problems:
-        raise ValidationError(problems)
-    _complete(actor=actor, incident=incident, kinds=["post_incident_review"], completed_at=held_at,
-              late_reason=late_reason, now=now, reason_field="late_reason")
+    duty = _open_duty(incident, ["post_incident_review"])
+    _raise_all(problems, _completion_problems(
+        incident=incident, duty=duty, completed_at=held_at, late_reason=late_reason, now=now,
+        time_field="held_at", reason_field="late_reason", what="review",
+    ))
+    assert held_at is not None  # _completion_problems refused None
+    _meet(actor=actor, incident=incident, duty=duty, completed_at=held_at,
+          late_reason=late_reason, now=now)
     record = Debrief.objects.create(
         incident=incident, held=held, held_at=held_at, patient_took_part=patient_took_part,
         not_held_reason=not_held_reason if not (held and patient_took_part) else "",
         carer_took_part=carer_took_part, attendees=attendees, learning=learning,
-        late_reason=late_reason, recorded_by=_user(actor),
+        late_reason=late_reason.strip(), recorded_by=_user(actor),
     )
     audit_record(actor=actor, action=AuditAction.CREATE, organisation=incident.organisation,
                  obj=record, summary=f"Reflection and learning review for {incident.reference}")
@@ -718,19 +906,27 @@ def debrief_record(
 
 @transaction.atomic
 def patient_account_record(
-    *, actor: Actor, incident: Incident, offered_at: dt.datetime, response: str,
+    *, actor: Actor, incident: Incident, offered_at: dt.datetime | None, response: str,
     account: str = "", late_reason: str = "", now: dt.datetime | None = None,
 ) -> PatientAccount:
     """Standard 1.6.IV: the offer is the duty; giving an account is never compulsory."""
     now = now or timezone.now()
     _check_open(incident)
+    problems: dict[str, list[str]] = {}
     if response not in codes.AccountResponse.values:
-        raise ValidationError({"response": ["Say whether the patient accepted or declined"]})
-    _complete(actor=actor, incident=incident, kinds=["patient_account_offer"],
-              completed_at=offered_at, late_reason=late_reason, now=now, reason_field="late_reason")
+        problems["response"] = ["Say whether the patient accepted or declined"]
+    duty = _open_duty(incident, ["patient_account_offer"])
+    _raise_all(problems, _completion_problems(
+        incident=incident, duty=duty, completed_at=offered_at, late_reason=late_reason, now=now,
+        time_field="offered_at", reason_field="late_reason", what="offer",
+    ))
+    assert offered_at is not None  # _completion_problems refused None
+    _meet(actor=actor, incident=incident, duty=duty, completed_at=offered_at,
+          late_reason=late_reason, now=now)
     record = PatientAccount.objects.create(incident=incident, offered_at=offered_at,
                                            response=response, account=account,
-                                           late_reason=late_reason, recorded_by=_user(actor))
+                                           late_reason=late_reason.strip(),
+                                           recorded_by=_user(actor))
     audit_record(actor=actor, action=AuditAction.CREATE, organisation=incident.organisation,
                  obj=record, summary=f"Patient's account offered for {incident.reference}")
     return record
@@ -738,25 +934,32 @@ def patient_account_record(
 
 @transaction.atomic
 def review_record(
-    *, actor: Actor, incident: Incident, kind: str, reviewed_at: dt.datetime, reviewer: str,
+    *, actor: Actor, incident: Incident, kind: str, reviewed_at: dt.datetime | None, reviewer: str,
     notes: str, late_reason: str = "", now: dt.datetime | None = None,
 ) -> Review:
+    """Seclusion, segregation and mechanical restraint reviews and the care plan review, each
+    meeting the soonest open duty of the same kind."""
     now = now or timezone.now()
     _check_open(incident)
     problems: dict[str, list[str]] = {}
-    if kind not in codes.ReviewKind.values:
+    known_kind = kind in codes.ReviewKind.values
+    if not known_kind:
         problems["kind"] = ["Choose which review this is"]
     if not reviewer.strip():
         problems["reviewer"] = ["Enter who carried out the review"]
     if not notes.strip():
         problems["notes"] = ["Record what the review found and decided"]
-    if problems:
-        raise ValidationError(problems)
-    _complete(actor=actor, incident=incident, kinds=[kind], completed_at=reviewed_at,
-              late_reason=late_reason, now=now, reason_field="late_reason")
+    duty = _open_duty(incident, [kind]) if known_kind else None
+    _raise_all(problems, _completion_problems(
+        incident=incident, duty=duty, completed_at=reviewed_at, late_reason=late_reason, now=now,
+        time_field="reviewed_at", reason_field="late_reason", what="review",
+    ))
+    assert reviewed_at is not None  # _completion_problems refused None
+    _meet(actor=actor, incident=incident, duty=duty, completed_at=reviewed_at,
+          late_reason=late_reason, now=now)
     record = Review.objects.create(incident=incident, kind=kind, reviewed_at=reviewed_at,
                                    reviewer=reviewer.strip(), notes=notes,
-                                   late_reason=late_reason, recorded_by=_user(actor))
+                                   late_reason=late_reason.strip(), recorded_by=_user(actor))
     audit_record(actor=actor, action=AuditAction.CREATE, organisation=incident.organisation,
                  obj=record, summary=f"{record.get_kind_display()} for {incident.reference}")
     return record

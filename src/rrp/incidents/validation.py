@@ -20,7 +20,9 @@ def _when(value: dt.datetime) -> str:
     return f"{value:%d/%m/%Y %H:%M}"
 
 
-def incident_problems(data: IncidentInput, now: dt.datetime, *, draft: bool = False) -> dict[str, list[str]]:
+def incident_problems(
+    data: IncidentInput, now: dt.datetime, *, draft: bool = False
+) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = defaultdict(list)
 
     def add(path: str, message: str) -> None:
@@ -34,18 +36,22 @@ def incident_problems(data: IncidentInput, now: dt.datetime, *, draft: bool = Fa
         if data.started_at is not None and data.ended_at < data.started_at:
             add("ended_at", "The end time is before the start time")
         if data.ended_at > now + FUTURE_GRACE:
-            add("ended_at", "The end time is in the future: leave it blank if force is still being used")
-    if data.reason not in codes.Reason.values:
-        add("reason", f"'{data.reason}' is not a reason code: use one of {', '.join(codes.Reason.values)}")
+            add("ended_at",
+                "The end time is in the future: leave it blank if force is still being used")
+    if not data.reason:
+        add("reason", "Choose the reason force was used")
+    elif data.reason not in codes.Reason.values:
+        add("reason",
+            f"'{data.reason}' is not a reason code: use one of {', '.join(codes.Reason.values)}")
     if data.notification not in codes.Notification.values:
         add("notification", "Say whether the person named in the care plan was told")
     if data.harm not in codes.Harm.values:
         add("harm", "Choose the level of harm")
     if data.psychological_harm not in codes.PsychologicalHarm.values:
         add("psychological_harm", "Choose the level of psychological harm")
-    for index, item in enumerate(data.de_escalation):
-        if item not in codes.DeEscalation.values:
-            add(f"de_escalation.{index}", f"'{item}' is not on the de-escalation checklist")
+    for index, step in enumerate(data.de_escalation):
+        if step not in codes.DeEscalation.values:
+            add(f"de_escalation.{index}", f"'{step}' is not on the de-escalation checklist")
     if not draft:
         for name, label in (
             ("description", "Describe how force was used"),
@@ -63,6 +69,9 @@ def incident_problems(data: IncidentInput, now: dt.datetime, *, draft: bool = Fa
 
     for index, item in enumerate(data.interventions):
         path = f"interventions.{index}"
+        if not item.type_code:
+            add(f"{path}.type", "Choose the type of force used")
+            continue
         if item.type_code not in codes.InterventionType.values:
             add(f"{path}.type", f"'{item.type_code}' is not a restrictive intervention type code")
             continue
@@ -72,7 +81,8 @@ def incident_problems(data: IncidentInput, now: dt.datetime, *, draft: bool = Fa
             continue
         if data.started_at is not None and item.started_at < data.started_at:
             add(f"{path}.started_at",
-                f"The {label.lower()} starts at {_when(item.started_at)}, before the incident started")
+                f"The {label.lower()} starts at {_when(item.started_at)}, "
+                "before the incident started")
         if item.started_at > now + FUTURE_GRACE:
             add(f"{path}.started_at", "This start time is in the future")
         if item.ended_at is not None:
@@ -109,7 +119,8 @@ def incident_problems(data: IncidentInput, now: dt.datetime, *, draft: bool = Fa
     physical = any(i.type_code in codes.PHYSICAL_CODES for i in data.interventions)
     if physical and data.staff and not draft and monitoring == 0 and not data.negligible:
         # standard 3.4.2.XXII: one named person monitors the patient's wellbeing throughout.
-        add("staff", "Name the person who monitored the patient's wellbeing throughout (3.4.2.XXII)")
+        add("staff",
+            "Name the person who monitored the patient's wellbeing throughout (3.4.2.XXII)")
 
     for index, other in enumerate(data.others):
         path = f"others.{index}"
@@ -129,5 +140,6 @@ def incident_problems(data: IncidentInput, now: dt.datetime, *, draft: bool = Fa
         if injury.intervention_index is not None and not (
             0 <= injury.intervention_index < len(data.interventions)
         ):
-            add(f"{path}.intervention", "This injury points at an intervention that is not in the record")
+            add(f"{path}.intervention",
+                "This injury points at an intervention that is not in the record")
     return dict(problems)

@@ -26,7 +26,8 @@ class WardForm(forms.Form):
 
 class BedDaysForm(forms.Form):
     ward = forms.ModelChoiceField(queryset=Ward.objects.none(), label="Ward")
-    month = forms.CharField(label="Month", help_text="For example, 2026-10", max_length=7)
+    # Longer than YYYY-MM, so "Feb 2026" gets the message saying how to write a month.
+    month = forms.CharField(label="Month", help_text="For example, 2026-10", max_length=20)
     bed_days = forms.IntegerField(
         label="Occupied bed days",
         min_value=0,

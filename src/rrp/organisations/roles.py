@@ -19,6 +19,18 @@ PERMISSION_ROLES: dict[str, frozenset[str]] = {
     "organisations.enter_bed_days": frozenset({Role.ORG_ADMIN, Role.WARD_MANAGER, Role.RRP_LEAD}),
     "organisations.view_members": frozenset({Role.ORG_ADMIN, Role.RRP_LEAD}),
     "audit.view_auditevent": frozenset({Role.ORG_ADMIN}),
+    "incidents.export": frozenset({Role.RRP_LEAD, Role.ORG_ADMIN, Role.WARD_MANAGER}),
+    "incidents.view_incident": CLINICAL,
+    "incidents.record_incident": CLINICAL,
+    "incidents.review_incident": frozenset({Role.WARD_MANAGER, Role.RRP_LEAD}),
+    "incidents.acknowledge_escalation": frozenset({Role.RRP_LEAD}),  # Use of Force Act s.8/9
+    "careplans.view_plan": CLINICAL,  # safety plans, risk assessments, physical health checks
+    "careplans.write_plan": CLINICAL,
+    "standards.view_assessment": frozenset({Role.RRP_LEAD, Role.BOARD, Role.AUDITOR, Role.ORG_ADMIN, Role.WARD_MANAGER}),
+    "standards.manage_assessment": frozenset({Role.RRP_LEAD}),
+    "standards.sign_off": frozenset({Role.RRP_LEAD}),  # the executive lead signs off
+    "analytics.view_dashboard": frozenset(Role.values) - {Role.TRAINER},  # aggregates only
+    "analytics.manage_baselines": frozenset({Role.RRP_LEAD}),  # SPC rebases and targets
 }
 
 

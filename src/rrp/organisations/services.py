@@ -164,19 +164,23 @@ def bed_days_import_csv(
             problems.append(BedDaysProblem(row.line, f"No ward with code {row.ward_code}"))
     if problems:
         return 0, sorted(problems, key=lambda p: p.line)
-    try:
-        with transaction.atomic():
-            for row in rows:
-                bed_days_set(
-                    actor=actor,
-                    ward=wards[row.ward_code],
-                    month=row.month,
-                    bed_days=row.bed_days,
-                    source=BedDaysSource.IMPORTED,
-                )
-    except ValidationError as error:
-        messages = [m for msgs in error.message_dict.values() for m in msgs]
-        return 0, [BedDaysProblem(0, m) for m in messages]
+    saved = transaction.savepoint()
+    for row in rows:
+        try:
+            bed_days_set(
+                actor=actor,
+                ward=wards[row.ward_code],
+                month=row.month,
+                bed_days=row.bed_days,
+                source=BedDaysSource.IMPORTED,
+            )
+        except ValidationError as error:
+            # Keep going so every line's problem is reported with its line number.
+            problems.extend(BedDaysProblem(row.line, message) for message in error.messages)
+    if problems:
+        transaction.savepoint_rollback(saved)  # all or nothing
+        return 0, problems
+    transaction.savepoint_commit(saved)
     audit_record(
         actor=actor,
         action=AuditAction.IMPORT,

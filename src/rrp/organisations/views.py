@@ -38,7 +38,13 @@ def ward_detail(request: HttpRequest, code: str) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     ward = get_in_organisation(Ward.objects.select_related("site"), organisation, code=code)
     bed_days = OccupiedBedDays.objects.filter(ward=ward).order_by("-month")[:24]
-    return render(request, "organisations/ward_detail.html", {"ward": ward, "bed_days": bed_days})
+    context: dict[str, object] = {"ward": ward, "bed_days": bed_days}
+    if request.user.has_perm("incidents.view_incident", organisation):
+        # What the ward must act on now, and its latest uses of force (issue 3).
+        from rrp.incidents.presenters import ward_summary
+
+        context.update(ward_summary(organisation, ward, now=timezone.now()))
+    return render(request, "organisations/ward_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from rrp.audit.services import audit_view
+from rrp.careplans.selectors import patient_page_context
 from rrp.core.forms import apply_service_errors, error_summary
 from rrp.core.permissions import actor_from, require_permission
 from rrp.core.scoping import get_in_organisation
@@ -42,6 +43,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "age": patient.age_on(today),
             "current": current_admission(patient, today),
             "admissions": patient.admissions.select_related("ward"),
+            **patient_page_context(patient, today),  # safety plan, risk assessment, health
         },
     )
 

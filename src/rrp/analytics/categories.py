@@ -1,0 +1,299 @@
+"""The categories the dashboards count by: age bands, duration bands, characteristic groups and
+their labels. Pure Python (no Django models), shared by the summaries, pages, API and tests.
+
+Age bands and duration bands are the ones NHS England publishes restrictive intervention
+statistics by (NHSDigital/mental-health-monthly-statistics, Restraints/Restraints_Prep.py:
+`age_group` and `length_of_restraint`). NHS England's duration bands use BETWEEN on whole
+numbers, which leaves gaps for fractions (10.5 minutes falls in no band); here each band
+includes everything up to its upper bound, so every duration has exactly one band.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+from rrp.incidents import codes as incident_codes
+from rrp.patients import characteristics as c
+
+NOT_KNOWN_LABEL: Final = "Not known"
+
+# -- intervention types -----------------------------------------------------------------------
+
+TYPE_LABELS: Final[Mapping[str, str]] = dict(incident_codes.InterventionType.choices)
+# Physical restraint positions first (prone on top), then chemical, mechanical, seclusion and
+# segregation: the order a reader looks for them.
+TYPE_ORDER: Final = (
+    "01", "07", "08", "09", "10", "11", "12", "13", "14", "15", "16", "17", "04", "05", "06",
+)
+PRONE: Final = "01"
+RAPID_TRANQUILLISATION: Final = "14"
+CATEGORY_LABELS: Final[Mapping[str, str]] = {
+    "physical": "Physical restraint",
+    "mechanical": "Mechanical restraint",
+    "chemical": "Chemical restraint",
+    "seclusion": "Seclusion",
+    "segregation": "Segregation",
+}
+
+
+def category_of(type_code: str) -> str:
+    return incident_codes.category(type_code)
+
+
+REASON_LABELS: Final[Mapping[str, str]] = dict(incident_codes.Reason.choices)
+HARM_LABELS: Final[Mapping[str, str]] = dict(incident_codes.Harm.choices)
+HARM_ORDER: Final = tuple(incident_codes.Harm.values)
+INJURED_PERSON_LABELS: Final[Mapping[str, str]] = {
+    "patient": "Patient",
+    "staff": "Staff",
+    "other": "Other people",
+}
+INJURY_SEVERITY_ORDER: Final = ("", "minor", "moderate", "serious")
+WORST_INJURY_LABELS: Final[Mapping[str, str]] = {
+    "": "No injury recorded",
+    **dict(incident_codes.InjurySeverity.choices),
+}
+WEEKDAYS: Final = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def staff_force_bucket(n: int) -> str:
+    """Staff who used force in one incident: 0, 1, 2, 3, 4 or 5 or more."""
+    return "5+" if n >= 5 else str(n)
+
+
+STAFF_FORCE_LABELS: Final[Mapping[str, str]] = {
+    "0": "None recorded",
+    "1": "1 member of staff",
+    "2": "2 staff",
+    "3": "3 staff",
+    "4": "4 staff",
+    "5+": "5 or more staff",
+}
+
+# -- duration bands (NHS England length_of_restraint) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Band:
+    key: str
+    label: str
+    upper: float | None  # inclusive upper bound in minutes; None = no upper bound
+
+
+_HOUR = 60.0
+_DAY = 24 * _HOUR
+RESTRAINT_BANDS: Final = (
+    Band("r:0-10", "Up to 10 minutes", 10),
+    Band("r:11-30", "11 to 30 minutes", 30),
+    Band("r:31-60", "31 to 60 minutes", 60),
+    Band("r:60+", "Over 60 minutes", None),
+)
+SECLUSION_BANDS: Final = (
+    Band("s:0-24h", "Seclusion up to 24 hours", 24 * _HOUR),
+    Band("s:24-72h", "Seclusion 24 to 72 hours", 72 * _HOUR),
+    Band("s:72h-7d", "Seclusion 72 hours to 7 days", 7 * _DAY),
+    Band("s:1-2w", "Seclusion 1 to 2 weeks", 14 * _DAY),
+    Band("s:2-4w", "Seclusion 2 to 4 weeks", 28 * _DAY),
+    Band("s:1-3m", "Seclusion 1 to 3 months", 90 * _DAY),
+    Band("s:3m+", "Seclusion over 3 months", None),
+)
+SEGREGATION_BANDS: Final = (
+    Band("g:0-1m", "Segregation up to 1 month", 30 * _DAY),
+    Band("g:1-3m", "Segregation 1 to 3 months", 90 * _DAY),
+    Band("g:3-6m", "Segregation 3 to 6 months", 180 * _DAY),
+    Band("g:6-12m", "Segregation 6 to 12 months", 365 * _DAY),
+    Band("g:12m+", "Segregation over 12 months", None),
+)
+NOT_ENDED_BAND: Final = Band("open", "Not ended yet", None)
+DURATION_LABELS: Final[Mapping[str, str]] = {
+    b.key: b.label
+    for b in (*RESTRAINT_BANDS, *SECLUSION_BANDS, *SEGREGATION_BANDS, NOT_ENDED_BAND)
+}
+DURATION_ORDER: Final = tuple(DURATION_LABELS)
+
+
+def duration_band(category: str, minutes: float | None) -> str:
+    """The band key of an intervention lasting `minutes` (None while it has not ended)."""
+    if minutes is None:
+        return NOT_ENDED_BAND.key
+    bands = {"seclusion": SECLUSION_BANDS, "segregation": SEGREGATION_BANDS}.get(
+        category, RESTRAINT_BANDS
+    )
+    for band in bands:
+        if band.upper is None or minutes <= band.upper:
+            return band.key
+    raise AssertionError("the last band has no upper bound")
+
+
+# -- age bands (NHS England age_group) ---------------------------------------------------------
+
+AGE_BANDS: Final = (
+    ("under_18", "Under 18", 0, 17),
+    ("18_24", "18 to 24", 18, 24),
+    ("25_34", "25 to 34", 25, 34),
+    ("35_44", "35 to 44", 35, 44),
+    ("45_54", "45 to 54", 45, 54),
+    ("55_64", "55 to 64", 55, 64),
+    ("65_over", "65 or over", 65, 200),
+)
+AGE_LABELS: Final[Mapping[str, str]] = {
+    **{key: label for key, label, _, _ in AGE_BANDS},
+    c.NOT_KNOWN: NOT_KNOWN_LABEL,
+}
+
+
+def age_on(born: dt.date | None, day: dt.date) -> int | None:
+    if born is None:
+        return None
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def age_band(born: dt.date | None, day: dt.date) -> str:
+    age = age_on(born, day)
+    if age is None or age < 0:
+        return c.NOT_KNOWN
+    for key, _label, low, high in AGE_BANDS:
+        if low <= age <= high:
+            return key
+    return c.NOT_KNOWN
+
+
+# -- characteristics for the equality analysis -------------------------------------------------
+
+
+def ethnic_group(category: str) -> str:
+    """Upper-level ethnic group, as NHS England publishes (White, Mixed, Asian or Asian British,
+    Black or Black British, Other ethnic groups, Not stated, Not known)."""
+    return c.ETHNIC_GROUP.get(category, "Not known")
+
+
+ETHNIC_GROUP_ORDER: Final = (
+    "White", "Mixed", "Asian or Asian British", "Black or Black British", "Other ethnic groups",
+    "Not stated", "Not known",
+)
+
+
+@dataclass(frozen=True)
+class Characteristic:
+    """One characteristic the equality analysis compares groups by. `field` is the column on
+    InterventionFact and the key of the group in MonthlyBreakdown (dimension `eq:<field>`)."""
+
+    field: str
+    label: str
+    labels: Mapping[str, str]
+    order: tuple[str, ...]
+
+    @property
+    def dimension(self) -> str:
+        return f"eq:{self.field}"
+
+    def label_of(self, key: str) -> str:
+        return self.labels.get(key, key)
+
+
+def _choices(choices: list[tuple[str, str]]) -> tuple[dict[str, str], tuple[str, ...]]:
+    labels = dict(choices)
+    return labels, tuple(labels)
+
+
+def _characteristic(field: str, label: str, choices: list[tuple[str, str]]) -> Characteristic:
+    labels, order = _choices(choices)
+    return Characteristic(field, label, labels, order)
+
+
+CHARACTERISTICS: Final[tuple[Characteristic, ...]] = (
+    Characteristic(
+        "eth_group", "Ethnic group", {g: g for g in ETHNIC_GROUP_ORDER}, ETHNIC_GROUP_ORDER
+    ),
+    Characteristic("age_band", "Age", AGE_LABELS, tuple(AGE_LABELS)),
+    _characteristic("sex", "Sex", c.Sex.choices),
+    _characteristic("religion", "Religion or belief", c.Religion.choices),
+    _characteristic("disability", "Disability", c.YesNoUnknown.choices),
+    _characteristic("sexual_orientation", "Sexual orientation", c.SexualOrientation.choices),
+    _characteristic(
+        "gender_same_as_birth", "Gender identity same as sex registered at birth",
+        c.GenderSameAsBirth.choices,
+    ),
+    _characteristic("pregnancy", "Pregnancy and maternity", c.Pregnancy.choices),
+    _characteristic("marital_status", "Marriage or civil partnership", c.MaritalStatus.choices),
+    _characteristic(
+        "learning_disability_autism", "Learning disability or autism",
+        c.LearningDisabilityAutism.choices,
+    ),
+    _characteristic("mental_disorder", "Primary mental disorder", c.MentalDisorder.choices),
+    _characteristic("legal_status", "Mental Health Act legal status", c.LegalStatus.choices),
+)
+CHARACTERISTIC_BY_FIELD: Final[Mapping[str, Characteristic]] = {
+    ch.field: ch for ch in CHARACTERISTICS
+}
+CHARACTERISTIC_FIELDS: Final = tuple(ch.field for ch in CHARACTERISTICS)
+# Patient model fields behind each characteristic, other than the derived ones.
+PATIENT_FIELDS: Final = tuple(
+    f for f in CHARACTERISTIC_FIELDS if f not in {"eth_group", "age_band"}
+)
+
+
+def characteristics_of(patient: Mapping[str, object], day: dt.date) -> dict[str, str]:
+    """The characteristic keys of a patient (a mapping of Patient field values) on `day`."""
+    born = patient.get("date_of_birth")
+    values = {field: str(patient.get(field) or c.NOT_KNOWN) for field in PATIENT_FIELDS}
+    values["eth_group"] = ethnic_group(str(patient.get("ethnic_category") or "99"))
+    values["age_band"] = age_band(born if isinstance(born, dt.date) else None, day)
+    return values
+
+
+# -- months -----------------------------------------------------------------------------------
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def next_month(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def add_months(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
+    """Every month from `first` to `last` inclusive (both any day of their month)."""
+    months: list[dt.date] = []
+    current, end = month_start(first), month_start(last)
+    while current <= end:
+        months.append(current)
+        current = next_month(current)
+    return months
+
+
+# -- post-incident duties ----------------------------------------------------------------------
+
+DUTY_LABELS: Final[Mapping[str, str]] = {
+    "medical_review": "Medical review within 1 hour of restraint",
+    "mechanical_restraint_review": "Medical review of mechanical restraint",
+    "physical_observations": "Physical observations after restraint",
+    "rapid_tranquillisation_monitoring": "Rapid tranquillisation checks",
+    "seclusion_nursing_review": "Seclusion nursing review",
+    "seclusion_medical_review": "Seclusion medical review",
+    "seclusion_mdt_review": "Independent multidisciplinary seclusion review",
+    "segregation_clinician_review": "Approved clinician review of segregation",
+    "segregation_mdt_review": "Multidisciplinary review of segregation",
+    "post_incident_support_patient": "Post-incident support for the patient",
+    "post_incident_support_staff": "Post-incident support for staff",
+    "post_incident_review": "Reflection and learning review",
+    "patient_account_offer": "Offer of the patient's own account",
+    "care_plan_review": "Care plan and risk assessment review",
+}
+DUTY_STATUS_LABELS: Final[Mapping[str, str]] = {
+    "on_time": "Met on time",
+    "late_with_reason": "Late, reason recorded",
+    "late_no_reason": "Late, no reason recorded",
+    "overdue": "Overdue",
+    "due": "Not yet due",
+    "not_required": "Not required",
+}

@@ -1,0 +1,715 @@
+"""What the organisation and ward dashboards, their CSV downloads and the analytics API show:
+filters, SPC series of the key rates with their icons, the summary table a board reads first,
+and the breakdowns. Views and API endpoints are thin wrappers around this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Final
+
+from django.utils import timezone
+
+from rrp.analytics import breakdowns as bd
+from rrp.analytics import categories as cat
+from rrp.analytics import charts, disclosure, icons, measures, spc
+from rrp.analytics.models import (
+    SCOPE_ORG,
+    ChangePoint,
+    MeasureTarget,
+    MonthlyBreakdown,
+    MonthlyMeasure,
+    scope_service,
+    scope_site,
+    scope_ward,
+)
+from rrp.analytics.summaries import bring_up_to_date, local_zone
+from rrp.organisations.models import OccupiedBedDays, ServiceType, Site, Ward
+from rrp.organisations.roles import CLINICAL
+
+DEFAULT_MONTHS: Final = 24
+MAX_MONTHS: Final = 60
+# The treating team sees exact figures; everyone else (board, auditor, administrators) sees
+# them under the disclosure rule, as do all exports.
+TREATING_TEAM: Final = CLINICAL
+
+SUMMARY_MEASURES: Final = (
+    "MHS96", "incidents_rate", "MHS76", "MHS97", "prone_rate", "prone_share",
+    "rapid_tranquillisation_rate", "mechanical_rate", "seclusion_rate", "segregation_rate",
+    "MHS98", "MHS137", "MHS146", "MHS147",
+)
+SPC_MEASURES: Final = ("MHS96", "incidents_rate", "prone_rate")
+# The characteristics drawn as charts (the others are tables under "other characteristics").
+CHARTED_CHARACTERISTICS: Final = frozenset({"eth_group", "age_band", "sex", "religion",
+                                            "disability"})
+
+
+def disclosure_rule_for(roles: frozenset[str] | set[str]) -> disclosure.SuppressionRule | None:
+    """None (exact figures) for the treating team; the disclosure rule for anyone else."""
+    if set(roles) & TREATING_TEAM:
+        return None
+    return measures.disclosure_rule()
+
+
+# ---------------------------------------------------------------------------------------------
+# Filters
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    first: dt.date
+    last: dt.date
+    scope: str
+    scope_label: str
+    ward: Ward | None
+    type_filter: str | None
+
+    @property
+    def months(self) -> list[dt.date]:
+        return cat.months_between(self.first, self.last)
+
+    def query(self) -> dict[str, str]:
+        """The filters as query parameters (for links and CSV downloads)."""
+        out = {"from": f"{self.first:%Y-%m}", "to": f"{self.last:%Y-%m}"}
+        if self.ward is None and self.scope != SCOPE_ORG:
+            out["area"] = self.scope
+        if self.type_filter:
+            out["type"] = self.type_filter
+        return out
+
+
+@dataclass(frozen=True)
+class AreaChoice:
+    value: str
+    label: str
+    group: str
+
+
+def area_choices(organisation: Any) -> list[AreaChoice]:
+    """Where a dashboard can look: the organisation, a site, a service type or a ward."""
+    choices = [AreaChoice(SCOPE_ORG, f"The whole organisation ({organisation.name})", "")]
+    for site in Site.objects.filter(organisation=organisation).order_by("name"):
+        choices.append(AreaChoice(scope_site(site.pk), site.name, "Sites"))
+    labels = dict(ServiceType.choices)
+    wards = list(Ward.objects.filter(organisation=organisation).order_by("name"))
+    for service in sorted({w.service_type for w in wards}):
+        choices.append(AreaChoice(scope_service(service), labels.get(service, service),
+                                  "Service types"))
+    for ward in wards:
+        choices.append(AreaChoice(f"ward:{ward.code}", f"{ward.name} ({ward.code})", "Wards"))
+    return choices
+
+
+def last_complete_month(now: dt.datetime) -> dt.date:
+    return cat.add_months(timezone.localtime(now, local_zone()).date().replace(day=1), -1)
+
+
+def month_options(now: dt.datetime, count: int = MAX_MONTHS) -> list[dt.date]:
+    last = cat.add_months(last_complete_month(now), 1)  # the current month may be chosen too
+    return [cat.add_months(last, -n) for n in range(count)]
+
+
+def _parse_month(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        year, month = text.split("-")
+        return dt.date(int(year), int(month), 1)
+    except ValueError:
+        return None
+
+
+def parse_filters(
+    params: Mapping[str, str], organisation: Any, now: dt.datetime, ward: Ward | None = None
+) -> tuple[Filters, list[dict[str, str]]]:
+    """Filters from query parameters, with a plain-English problem for each one that is wrong
+    (the dashboard then uses the default for it)."""
+    problems: list[dict[str, str]] = []
+    default_last = last_complete_month(now)
+    latest_allowed = cat.add_months(default_last, 1)
+    last = _parse_month(params.get("to")) if params.get("to") else default_last
+    if last is None or last > latest_allowed:
+        problems.append({"text": "The end month must be a month up to this one", "href": "#to"})
+        last = default_last
+    first = (
+        _parse_month(params.get("from"))
+        if params.get("from")
+        else cat.add_months(last, -(DEFAULT_MONTHS - 1))
+    )
+    if first is None:
+        problems.append({"text": "Choose a start month from the list", "href": "#from"})
+        first = cat.add_months(last, -(DEFAULT_MONTHS - 1))
+    if first > last:
+        problems.append({"text": "The start month must be before the end month", "href": "#from"})
+        first = cat.add_months(last, -(DEFAULT_MONTHS - 1))
+    if len(cat.months_between(first, last)) > MAX_MONTHS:
+        problems.append({"text": f"Choose a period of {MAX_MONTHS} months or less",
+                         "href": "#from"})
+        first = cat.add_months(last, -(MAX_MONTHS - 1))
+    type_filter = params.get("type") or None
+    if type_filter is not None and type_filter not in bd.TYPE_FILTERS:
+        problems.append({"text": "Choose a type of intervention from the list", "href": "#type"})
+        type_filter = None
+    if ward is not None:
+        return Filters(first, last, scope_ward(ward.pk), f"{ward.name} ({ward.code})", ward,
+                       type_filter), problems
+    area = params.get("area") or SCOPE_ORG
+    choices = {c.value: c for c in area_choices(organisation)}
+    if area not in choices:
+        problems.append({"text": "Choose an area from the list", "href": "#area"})
+        area = SCOPE_ORG
+    label = choices[area].label if area != SCOPE_ORG else organisation.name
+    return Filters(first, last, area, label, None, type_filter), problems
+
+
+# ---------------------------------------------------------------------------------------------
+# SPC
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SpcSeries:
+    measure: measures.Measure
+    scope: str
+    months: list[dt.date]
+    points: list[measures.MeasurePoint]
+    drawn: list[float | None]
+    chart: spc.XmRChart
+    rebase_months: list[dt.date]
+    change_labels: list[str]
+    target: float | None
+    improvement: str
+
+    @property
+    def variation(self) -> icons.Icon:
+        return icons.variation_icon(self.chart.variation, self.improvement)
+
+    @property
+    def assurance(self) -> icons.Icon:
+        return icons.assurance_icon(self.chart.assurance, self.target is not None)
+
+    @property
+    def latest(self) -> measures.MeasurePoint | None:
+        return self.points[-1] if self.points else None
+
+
+def change_points_for(organisation: Any, scope: str) -> list[ChangePoint]:
+    """Known changes that start a new baseline: organisation-wide ones everywhere, a ward's own
+    on that ward's charts. Never found automatically (Making Data Count)."""
+    points = ChangePoint.objects.filter(organisation=organisation, ward__isnull=True)
+    if scope.startswith("ward:"):
+        points = ChangePoint.objects.filter(organisation=organisation).filter(
+            ward_id__in=[int(scope.split(":")[1])]
+        ) | points
+    return list(points.order_by("month"))
+
+
+def target_for(organisation: Any, measure_id: str, scope: str) -> float | None:
+    found = MeasureTarget.objects.filter(organisation=organisation, measure=measure_id)
+    exact = found.filter(scope=scope).first()
+    if exact is not None:
+        return exact.value
+    return None
+
+
+def spc_series(
+    measure: measures.Measure,
+    scope: str,
+    parts_by_month: Mapping[dt.date, measures.Parts],
+    rule: disclosure.SuppressionRule | None,
+    change_points: Sequence[ChangePoint],
+    *,
+    improvement: str | None = None,
+    target: float | None = None,
+) -> SpcSeries:
+    """The measure's monthly series as an XmR chart. Outside the treating team the chart is
+    drawn from the published figures, suppressed months left as gaps, so its mean and limits
+    reveal nothing the published figures do not."""
+    points = measures.series(measure, parts_by_month, rule)
+    months = [p.month for p in points]
+    drawn: list[float | None] = []
+    for p in points:
+        shown = p.shown
+        drawn.append(float(shown) if isinstance(shown, int | float) else None)
+    rebase_at: list[int] = []
+    rebase_months: list[dt.date] = []
+    labels: list[str] = []
+    for change in change_points:
+        index = next((i for i, m in enumerate(months) if m >= change.month), None)
+        if index is not None and index > 0 and index not in rebase_at:
+            rebase_at.append(index)
+            rebase_months.append(months[index])
+            labels.append(f"{change.label} ({change.month:%B %Y})")
+    direction = improvement or measure.improvement
+    chart = spc.xmr(drawn, improvement=direction, target=target, rebase_at=rebase_at)
+    return SpcSeries(measure, scope, months, points, drawn, chart, rebase_months, labels, target,
+                     direction)
+
+
+def change_effect_series(
+    measure: measures.Measure,
+    scope: str,
+    parts_by_month: Mapping[dt.date, measures.Parts],
+    rule: disclosure.SuppressionRule | None,
+    change_points: Sequence[ChangePoint],
+) -> SpcSeries | None:
+    """Did a known change work? The months after the latest change judged against limits fixed
+    on the months before it (at least 12, as Making Data Count asks of a baseline), so a
+    sustained fall shows as special-cause improvement. None without such a change."""
+    plain = spc_series(measure, scope, parts_by_month, rule, ())
+    for change in reversed(list(change_points)):
+        index = next((i for i, m in enumerate(plain.months) if m >= change.month), None)
+        if index is None or index < spc.MIN_GROUP_POINTS or index >= len(plain.months):
+            continue
+        chart = spc.xmr(plain.drawn, improvement=plain.improvement, fix_after_n_points=index)
+        return SpcSeries(
+            measure, scope, plain.months, plain.points, plain.drawn, chart, [plain.months[index]],
+            [f"{change.label} ({change.month:%B %Y})"], None, plain.improvement,
+        )
+    return None
+
+
+def spc_rows(series: SpcSeries) -> list[charts.SpcRow]:
+    return [
+        charts.SpcRow(
+            month=f"{month:%Y-%m}",
+            value=series.drawn[i],
+            shown="" if point.shown is None else str(point.shown),
+            mean=series.chart.points[i].mean,
+            lpl=series.chart.points[i].lpl,
+            upl=series.chart.points[i].upl,
+            point_type=series.chart.points[i].point_type,
+            group=series.chart.points[i].group,
+        )
+        for i, (month, point) in enumerate(zip(series.months, series.points, strict=True))
+    ]
+
+
+def _describe(series: SpcSeries) -> str:
+    latest = series.latest
+    if latest is None:
+        return "No data."
+    shown = latest.shown if latest.shown is not None else "no figure"
+    text = f"{latest.month:%B %Y}: {shown}. {series.variation.label}."
+    if series.rebase_months:
+        text += " New baseline from " + ", ".join(series.change_labels) + "."
+    if series.chart.short_group_warning:
+        text += " Fewer than 12 points since the last baseline: read the limits with care."
+    return text
+
+
+def change_effect_chart(chart_id: str, series: SpcSeries) -> charts.Chart:
+    after = series.months.index(series.rebase_months[0])
+    improved = sum(
+        1 for p in series.chart.points[after:] if p.point_type == "special_cause_improvement"
+    )
+    concern = sum(
+        1 for p in series.chart.points[after:] if p.point_type == "special_cause_concern"
+    )
+    months_after = len(series.months) - after
+    text = (
+        f"Limits fixed on the {after} months before {series.change_labels[0]}. After it, "
+        f"{improved} of {months_after} months show special-cause improvement"
+        + (f" and {concern} special-cause concern" if concern else "")
+        + " against that baseline."
+    )
+    chart = charts.spc_chart(
+        chart_id,
+        f"{series.measure.title}: since {series.change_labels[0]}",
+        "per 1,000 occupied bed days" if series.measure.unit == "rate" else series.measure.title,
+        spc_rows(series),
+        description=text,
+        rebase_months=[f"{m:%Y-%m}" for m in series.rebase_months],
+        decimals=series.measure.decimals,
+    )
+    return chart
+
+
+def spc_chart(chart_id: str, series: SpcSeries) -> charts.Chart:
+    unit = {"rate": "per 1,000 occupied bed days", "percent": "%", "minutes": "minutes",
+            "days": "days", "count": "", "ratio": "per incident"}[series.measure.unit]
+    return charts.spc_chart(
+        chart_id,
+        f"{series.measure.title} ({series.measure.id})" if series.measure.national
+        else series.measure.title,
+        unit or series.measure.title,
+        spc_rows(series),
+        description=_describe(series),
+        target=series.target,
+        rebase_months=[f"{m:%Y-%m}" for m in series.rebase_months],
+        decimals=series.measure.decimals,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The dashboard
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SummaryRow:
+    measure: measures.Measure
+    series: SpcSeries
+
+    @property
+    def latest_shown(self) -> str:
+        latest = self.series.latest
+        return "" if latest is None or latest.shown is None else str(latest.shown)
+
+    @property
+    def mean(self) -> str:
+        last = self.series.chart.points[-1] if self.series.chart.points else None
+        if last is None or last.mean is None:
+            return ""
+        return f"{last.mean:.{self.measure.decimals}f}"
+
+
+@dataclass
+class MonthToDate:
+    month: dt.date
+    interventions: str
+    incidents: str
+    prone: str
+    overdue_duties: str
+    refreshed_at: dt.datetime
+
+
+@dataclass
+class Dashboard:
+    organisation: Any
+    filters: Filters
+    rule: disclosure.SuppressionRule | None
+    now: dt.datetime
+    ward_ids: list[int]
+    parts: dict[dt.date, measures.Parts]
+    cells: bd.Cells
+    change_points: list[ChangePoint]
+
+    @property
+    def exact(self) -> bool:
+        return self.rule is None
+
+    @cached_property
+    def summary(self) -> list[SummaryRow]:
+        out = []
+        for measure_id in SUMMARY_MEASURES:
+            measure = measures.MEASURE_BY_ID[measure_id]
+            out.append(SummaryRow(measure, self.series(measure)))
+        return out
+
+    def series(self, measure: measures.Measure) -> SpcSeries:
+        return spc_series(
+            measure, self.filters.scope, self.parts, self.rule, self.change_points,
+            target=target_for(self.organisation, measure.id, self.filters.scope),
+        )
+
+    @cached_property
+    def spc_charts(self) -> list[charts.Chart]:
+        ids: list[str] = list(SPC_MEASURES)
+        if self.filters.type_filter:
+            ids = [measures.CATEGORY_RATE[self.filters.type_filter], "incidents_rate"]
+        out = []
+        effect = change_effect_series(
+            measures.MEASURE_BY_ID[ids[0]], self.filters.scope, self.parts, self.rule,
+            self.change_points,
+        )
+        if effect is not None:
+            out.append(change_effect_chart(f"change_{ids[0]}", effect))
+        out.extend(
+            spc_chart(f"spc_{measure_id}", self.series(measures.MEASURE_BY_ID[measure_id]))
+            for measure_id in ids
+        )
+        return out
+
+    # -- breakdowns ---------------------------------------------------------------------
+
+    @cached_property
+    def types(self) -> charts.Chart:
+        table = bd.types_table(self.cells, self.rule)
+        return charts.bar_chart(
+            table, "interventions", "Interventions", highlight=[cat.PRONE],
+            description="Interventions by type; prone restraint is highlighted in blue.",
+        )
+
+    @cached_property
+    def prone(self) -> bd.ProneCallout:
+        return bd.prone_callout(self.cells, self.rule)
+
+    @cached_property
+    def reasons(self) -> charts.Chart:
+        return charts.bar_chart(
+            bd.reasons_table(self.cells, self.rule), "incidents", "Incidents",
+            description="Incidents by the reason force was used.",
+        )
+
+    @cached_property
+    def time_of_day(self) -> charts.Chart:
+        return charts.heatmap(
+            bd.hour_weekday_table(self.cells, self.rule),
+            description="Darker squares are hours when more interventions started.",
+        )
+
+    @cached_property
+    def durations(self) -> charts.Chart:
+        return charts.bar_chart(
+            bd.durations_table(self.cells, self.rule), "interventions", "Interventions",
+            description="Interventions by how long they lasted.",
+        )
+
+    @cached_property
+    def harm(self) -> charts.Chart:
+        return charts.bar_chart(
+            bd.harm_table(self.cells, self.rule), "incidents", "Incidents",
+            description="Incidents by the degree of harm to the patient.",
+        )
+
+    @cached_property
+    def injuries(self) -> bd.Table:
+        return bd.injuries_table(self.cells, self.rule)
+
+    @cached_property
+    def staff(self) -> charts.Chart:
+        return charts.bar_chart(
+            bd.staff_table(self.cells, self.rule), "incidents", "Incidents",
+            description="Incidents by how many staff used force.",
+        )
+
+    @cached_property
+    def duty_statuses(self) -> dict[str, dict[str, int]]:
+        incident_ids = None
+        if self.filters.type_filter:
+            from django.db.models import Subquery
+
+            from rrp.analytics.models import InterventionFact
+
+            incident_ids = Subquery(
+                InterventionFact.objects.filter(
+                    organisation=self.organisation, first_month=True,
+                    month__gte=self.filters.first, month__lte=self.filters.last,
+                    ward_id__in=self.ward_ids,
+                    type_code__in=bd.TYPE_FILTERS[self.filters.type_filter][1],
+                ).values("incident_id")
+            )
+        return bd.duty_status_counts(
+            self.organisation, self.ward_ids, self.filters.months, self.cells, self.now,
+            incident_ids,
+        )
+
+    @cached_property
+    def duties(self) -> bd.Table:
+        return bd.duties_table(self.duty_statuses, self.rule)
+
+    @cached_property
+    def medical_review(self) -> bd.MedicalReviewHeadline | None:
+        return bd.medical_review_headline(self.duty_statuses, self.rule)
+
+    @cached_property
+    def repeat_data(self) -> bd.RepeatIndividuals:
+        return bd.repeat_individuals(
+            bd.per_person(self.organisation, self.ward_ids, self.filters.months)
+        )
+
+    @cached_property
+    def repeat(self) -> charts.Chart:
+        return charts.bar_chart(
+            bd.repeat_table(self.repeat_data, self.rule), "people", "People",
+            description="People by how many times they were restrained in the period.",
+        )
+
+    @cached_property
+    def people_by_group(self) -> dict[str, dict[str, int]]:
+        return bd.people_by_group(self.organisation, self.ward_ids, self.filters.months)
+
+    @cached_property
+    def equality(self) -> list[bd.EqualityTable]:
+        people = self.people_by_group
+        return [
+            bd.equality_table(ch, self.cells.get(ch.dimension, {}), people.get(ch.field, {}),
+                              self.rule)
+            for ch in cat.CHARACTERISTICS
+        ]
+
+    @cached_property
+    def equality_higher(self) -> list[tuple[str, bd.EqualityGroup]]:
+        """Groups of the charted characteristics with a clearly higher rate: what a board
+        reads first."""
+        return [
+            (e.characteristic.label, g)
+            for e in self.equality
+            if e.characteristic.field in CHARTED_CHARACTERISTICS
+            for g in e.flagged
+            if g.flag == "higher"
+        ]
+
+    @cached_property
+    def equality_other_flags(self) -> int:
+        return sum(len(e.flagged) for e in self.equality) - len(self.equality_higher)
+
+    @cached_property
+    def equality_charts(self) -> list[charts.Chart]:
+        charted = CHARTED_CHARACTERISTICS
+        return [
+            charts.forest_plot(
+                e.table,
+                description="Rate ratio of each group with its 95% confidence interval; the "
+                "dashed line at 1 is everyone's rate.",
+            )
+            for e in self.equality
+            if e.characteristic.field in charted and e.groups
+        ]
+
+    @cached_property
+    def under_reporting(self) -> list[bd.UnderReporting]:
+        return under_reporting(self.organisation, self.filters, self.ward_ids)
+
+    @cached_property
+    def month_to_date(self) -> MonthToDate | None:
+        return month_to_date(self.organisation, self.ward_ids, self.filters.scope, self.rule,
+                             self.now)
+
+    def tables(self) -> dict[str, bd.Table]:
+        """Every table on the page by id: what the CSV download serves."""
+        out: dict[str, bd.Table] = {}
+        for chart in [*self.spc_charts, self.types, self.reasons, self.time_of_day,
+                      self.durations, self.harm, self.staff, self.repeat]:
+            out[chart.id] = chart.table
+        out[self.injuries.id] = self.injuries
+        out[self.duties.id] = self.duties
+        for e in self.equality:
+            out[e.table.id] = e.table
+        for row in self.summary:
+            out.setdefault(f"spc_{row.measure.id}", spc_chart(f"spc_{row.measure.id}",
+                                                              row.series).table)
+        out["summary"] = summary_table(self.summary)
+        return out
+
+
+def summary_table(rows: Sequence[SummaryRow]) -> bd.Table:
+    return bd.Table(
+        "summary",
+        "Summary of measures",
+        [("latest", "Latest month"), ("mean", "Mean"), ("variation", "Variation"),
+         ("assurance", "Assurance")],
+        [
+            bd.Row(
+                r.measure.id, r.measure.title, {},
+                {"latest": r.latest_shown, "mean": r.mean, "variation": r.series.variation.label,
+                 "assurance": r.series.assurance.label},
+            )
+            for r in rows
+        ],
+        "Measure",
+    )
+
+
+def build(
+    organisation: Any,
+    filters: Filters,
+    roles: frozenset[str] | set[str],
+    *,
+    now: dt.datetime | None = None,
+) -> Dashboard:
+    """Catch up with every change, then read the summaries the dashboard is drawn from."""
+    now = now or timezone.now()
+    bring_up_to_date(organisation, now=now)
+    ward_ids = measures.ward_ids_of(organisation, filters.scope)
+    parts = measures.monthly_parts(organisation, [filters.scope], filters.months)[filters.scope]
+    cells = bd.period_cells(organisation, filters.scope, ward_ids, filters.months,
+                            filters.type_filter)
+    return Dashboard(
+        organisation, filters, disclosure_rule_for(roles), now, ward_ids, parts, cells,
+        change_points_for(organisation, filters.scope),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Under-reporting and the month so far
+# ---------------------------------------------------------------------------------------------
+
+
+def under_reporting(
+    organisation: Any, filters: Filters, ward_ids: Sequence[int]
+) -> list[bd.UnderReporting]:
+    wards = list(
+        Ward.objects.filter(organisation=organisation).values_list("id", "name", "service_type")
+    )
+    first_history = cat.add_months(filters.first, -12)
+    counts = {
+        (int(scope.split(":")[1]), month): interventions
+        for scope, month, interventions in MonthlyMeasure.objects.filter(
+            organisation=organisation, scope__startswith="ward:", month__gte=first_history,
+            month__lte=filters.last,
+        ).values_list("scope", "month", "interventions")
+    }
+    bed_days = {
+        (w, m): n
+        for w, m, n in OccupiedBedDays.objects.filter(
+            organisation=organisation, month__gte=first_history, month__lte=filters.last
+        ).values_list("ward_id", "month", "bed_days")
+    }
+    ward_months = {
+        key: (counts.get(key, 0), days) for key, days in bed_days.items()
+    }
+    history: dict[int, tuple[int, int]] = {}
+    for ward_id, _, _ in wards:
+        before = [
+            ward_months.get((ward_id, m), (0, 0))
+            for m in cat.months_between(first_history, cat.add_months(filters.first, -1))
+        ]
+        history[ward_id] = (sum(e for e, _ in before), sum(d for _, d in before))
+    found = bd.under_reporting(wards, ward_months, filters.months, history)
+    wanted = set(ward_ids)
+    return [f for f in found if f.ward_id in wanted]
+
+
+def month_to_date(
+    organisation: Any,
+    ward_ids: Sequence[int],
+    scope: str,
+    rule: disclosure.SuppressionRule | None,
+    now: dt.datetime,
+) -> MonthToDate:
+    """This month so far: updated by every submitted record (near real time, 1.4.IV)."""
+    from django.db.models import Count, Q
+
+    from rrp.analytics.models import DutyFact
+
+    month = timezone.localtime(now, local_zone()).date().replace(day=1)
+    row = MonthlyMeasure.objects.filter(organisation=organisation, scope=scope, month=month).first()
+    interventions = incidents = prone = 0
+    if row is not None:
+        interventions, incidents, prone = row.interventions, row.incidents, row.prone
+    overdue = DutyFact.objects.filter(
+        organisation=organisation, status=DutyFact.OPEN, ward_id__in=ward_ids
+    ).aggregate(n=Count("id", filter=Q(due_at__lt=now)))["n"]
+    from rrp.analytics.models import SummaryState
+
+    state = SummaryState.objects.filter(organisation=organisation).first()
+
+    def show(n: int) -> str:
+        return str(n) if rule is None else str(disclosure.suppress_count(n, rule))
+
+    return MonthToDate(
+        month, show(interventions), show(incidents), show(prone), show(overdue or 0),
+        state.refreshed_at if state else now,
+    )
+
+
+def breakdown_months(organisation: Any, scope: str) -> list[dt.date]:
+    return sorted(
+        set(
+            MonthlyBreakdown.objects.filter(organisation=organisation, scope=scope)
+            .values_list("month", flat=True)
+        )
+    )
+
+
+@dataclass
+class ChartIndex:
+    """Chart ids as the CSV view accepts them."""
+
+    ids: list[str] = field(default_factory=list)

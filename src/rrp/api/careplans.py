@@ -1,0 +1,323 @@
+"""The JSON API for safety plans and risk assessments.
+
+    GET  /api/v1/patients/{id}/safety-plans           every version, newest first
+    POST /api/v1/patients/{id}/safety-plans           sign a new version (201 with it)
+    GET  /api/v1/patients/{id}/safety-plans/current   the version staff follow now, or 404
+    GET  /api/v1/patients/{id}/risk-assessments       every assessment, newest first
+    POST /api/v1/patients/{id}/risk-assessments       record one (201 with it)
+
+Thin: writes go through rrp.careplans.services (the same functions the pages call), so a plan
+signed through the API meets the care plan review duty after a use of force as a page would.
+The signature is the token's user. Another organisation's patient is a 404; every problem in a
+body is a 422 naming its field, all at once. Interventions are MHSDS RestrictiveIntType codes;
+risk factors are the codes in rrp.careplans.codes.RiskFactor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema, Status
+from pydantic import ConfigDict, PlainSerializer
+
+from rrp.api.permissions import api_actor, require
+from rrp.audit.services import audit_view
+from rrp.careplans import selectors, services
+from rrp.careplans.due_rules import review_state
+from rrp.careplans.inputs import (
+    PLAN_TEXT_FIELDS,
+    RiskAssessmentInput,
+    RiskFactorInput,
+    SafetyPlanInput,
+)
+from rrp.careplans.models import RiskAssessment, SafetyPlanVersion
+from rrp.core.scoping import get_in_organisation
+from rrp.patients.models import Patient
+
+router = Router(tags=["safety plans and risk assessments"])
+
+# Times are returned as UK local time with their offset, as the incidents API returns them.
+Moment = Annotated[
+    dt.datetime, PlainSerializer(lambda value: timezone.localtime(value).isoformat())
+]
+
+VIEW = "careplans.view_plan"
+WRITE = "careplans.write_plan"
+
+
+class Strict(Schema):
+    # A misspelt field name is refused rather than silently dropped from a clinical record.
+    model_config = ConfigDict(extra="forbid")
+
+
+class RiskFactorIn(Strict):
+    code: str
+    strategies: str = ""
+    notes: str = ""
+
+
+class SafetyPlanIn(Strict):
+    occasion: str = ""
+    incident_id: int | None = None
+    agreed_on: dt.date | None = None
+    person_took_part: str = ""
+    carer_took_part: str = ""
+    others_involved: str = ""
+    persons_words: str = ""
+    advance_decisions: str = ""
+    green_signs: str = ""
+    green_support: str = ""
+    triggers: str = ""
+    trigger_dates: str = ""
+    amber_signs: str = ""
+    amber_support: str = ""
+    red_signs: str = ""
+    red_support: str = ""
+    what_to_avoid: str = ""
+    environmental_factors: str = ""
+    preferred_interventions: list[str] = []
+    less_preferred_interventions: list[str] = []
+    positions_to_avoid: list[str] = []
+    intervention_preferences: str = ""
+    risk_factors: list[RiskFactorIn] = []
+    communication_needs: str = ""
+    communication_passport: bool = False
+    interpreter_language: str = ""
+    sensory_needs: str = ""
+    spiritual_cultural_needs: str = ""
+    gender_trauma_needs: str = ""
+    age_related_needs: str = ""
+    dignity: str = ""
+    post_incident_support: str = ""
+    notify_after_force: str = ""
+    changes: str = ""
+    review_on: dt.date | None = None
+    late_reason: str = ""
+
+
+class RiskFactorOut(Schema):
+    code: str
+    label: str
+    notes: str
+    strategies: str
+
+
+class Signature(Schema):
+    name: str
+    job_title: str
+
+
+class SafetyPlanOut(Schema):
+    id: int
+    patient_id: int
+    version: int
+    current: bool
+    entered_in_error: bool
+    entered_in_error_reason: str
+    occasion: str
+    incident_id: int | None
+    agreed_on: dt.date
+    person_took_part: str
+    carer_took_part: str
+    co_produced: bool
+    others_involved: str
+    persons_words: str
+    advance_decisions: str
+    green_signs: str
+    green_support: str
+    triggers: str
+    trigger_dates: str
+    amber_signs: str
+    amber_support: str
+    red_signs: str
+    red_support: str
+    what_to_avoid: str
+    environmental_factors: str
+    preferred_interventions: list[str]
+    less_preferred_interventions: list[str]
+    positions_to_avoid: list[str]
+    intervention_preferences: str
+    risk_factors: list[RiskFactorOut]
+    communication_needs: str
+    communication_passport: bool
+    interpreter_language: str
+    sensory_needs: str
+    spiritual_cultural_needs: str
+    gender_trauma_needs: str
+    age_related_needs: str
+    dignity: str
+    post_incident_support: str
+    notify_after_force: str
+    changes: str
+    review_on: dt.date
+    review_state: str
+    signed_by: Signature
+    signed_at: Moment
+
+
+class RiskAssessmentIn(Strict):
+    assessed_on: dt.date | None = None
+    occasion: str = ""
+    incident_id: int | None = None
+    method: str = ""
+    summary: str = ""
+    risk_to_self: str = ""
+    risk_to_self_detail: str = ""
+    risk_to_others: str = ""
+    risk_to_others_detail: str = ""
+    other_risks: str = ""
+    sources: list[str] = []
+    sources_detail: str = ""
+    person_took_part: str = ""
+    carer_took_part: str = ""
+    communicated_to: list[str] = []
+    communicated_on: dt.date | None = None
+    review_on: dt.date | None = None
+    late_reason: str = ""
+
+
+class RiskAssessmentOut(Schema):
+    id: int
+    patient_id: int
+    assessed_on: dt.date
+    occasion: str
+    incident_id: int | None
+    method: str
+    summary: str
+    risk_to_self: str
+    risk_to_self_detail: str
+    risk_to_others: str
+    risk_to_others_detail: str
+    other_risks: str
+    sources: list[str]
+    sources_detail: str
+    person_took_part: str
+    carer_took_part: str
+    communicated_to: list[str]
+    communicated_on: dt.date | None
+    review_on: dt.date
+    review_state: str
+    assessed_by: Signature
+    recorded_at: Moment
+    entered_in_error: bool
+    entered_in_error_reason: str
+
+
+class Message(Schema):
+    detail: str
+
+
+def _patient(request: HttpRequest, patient_id: int) -> Patient:
+    return get_in_organisation(Patient.objects.all(), request.organisation, pk=patient_id)  # type: ignore[attr-defined]
+
+
+def _plan_out(version: SafetyPlanVersion, current_number: int | None) -> dict[str, Any]:
+    data: dict[str, Any] = {name: getattr(version, name) for name in PLAN_TEXT_FIELDS}
+    data.update(
+        id=version.pk, patient_id=version.plan.patient_id, version=version.number,
+        current=version.number == current_number,
+        entered_in_error=version.is_entered_in_error,
+        entered_in_error_reason=version.entered_in_error_reason,
+        occasion=version.occasion, incident_id=version.incident_id, agreed_on=version.agreed_on,
+        person_took_part=version.person_took_part, carer_took_part=version.carer_took_part,
+        co_produced=version.co_produced,
+        preferred_interventions=list(version.preferred_interventions),
+        less_preferred_interventions=list(version.less_preferred_interventions),
+        positions_to_avoid=list(version.positions_to_avoid),
+        risk_factors=[
+            {"code": f.code, "label": f.get_code_display(), "notes": f.notes,
+             "strategies": f.strategies}
+            for f in version.risk_factor_list()
+        ],
+        communication_passport=version.communication_passport,
+        review_on=version.review_on,
+        review_state=review_state(version.review_on, timezone.localdate()),
+        signed_by={"name": version.signed_name, "job_title": version.signed_job_title},
+        signed_at=version.signed_at,
+    )
+    return data
+
+
+def _assessment_out(assessment: RiskAssessment) -> dict[str, Any]:
+    names = (
+        "assessed_on", "occasion", "incident_id", "method", "summary", "risk_to_self",
+        "risk_to_self_detail", "risk_to_others", "risk_to_others_detail", "other_risks",
+        "sources", "sources_detail", "person_took_part", "carer_took_part", "communicated_to",
+        "communicated_on", "review_on",
+    )
+    data: dict[str, Any] = {name: getattr(assessment, name) for name in names}
+    data.update(
+        id=assessment.pk, patient_id=assessment.patient_id,
+        review_state=review_state(assessment.review_on, timezone.localdate()),
+        assessed_by={"name": assessment.assessor_name, "job_title": assessment.assessor_job_title},
+        recorded_at=assessment.recorded_at,
+        entered_in_error=assessment.is_entered_in_error,
+        entered_in_error_reason=assessment.entered_in_error_reason,
+    )
+    return data
+
+
+@router.get("/patients/{patient_id}/safety-plans", response=list[SafetyPlanOut])
+def safety_plan_list(request: HttpRequest, patient_id: int) -> list[dict[str, Any]]:
+    require(request, VIEW)
+    patient = _patient(request, patient_id)
+    audit_view(actor=api_actor(request), organisation=patient.organisation, obj=patient,
+               summary=f"Safety plan versions of {patient.local_id} read through the API")
+    current = selectors.current_safety_plan(patient)
+    number = current.number if current else None
+    return [_plan_out(v, number) for v in selectors.safety_plan_versions(patient)]
+
+
+@router.post("/patients/{patient_id}/safety-plans", response={201: SafetyPlanOut})
+def safety_plan_create(
+    request: HttpRequest, patient_id: int, payload: SafetyPlanIn
+) -> Status:
+    require(request, WRITE)
+    patient = _patient(request, patient_id)
+    values = payload.model_dump()
+    late_reason = values.pop("late_reason")
+    factors = [RiskFactorInput(**f) for f in values.pop("risk_factors")]
+    version = services.safety_plan_version_create(
+        actor=api_actor(request), patient=patient,
+        data=SafetyPlanInput(risk_factors=factors, **values), late_reason=late_reason,
+    )
+    return Status(201, _plan_out(version, version.number))
+
+
+@router.get("/patients/{patient_id}/safety-plans/current", response={200: SafetyPlanOut, 404: Message})
+def safety_plan_current(request: HttpRequest, patient_id: int) -> Status:
+    require(request, VIEW)
+    patient = _patient(request, patient_id)
+    current = selectors.current_safety_plan(patient)
+    if current is None:
+        return Status(404, {"detail": "This person has no current safety plan"})
+    audit_view(actor=api_actor(request), organisation=patient.organisation, obj=patient,
+               summary=f"Safety plan of {patient.local_id} read through the API")
+    return Status(200, _plan_out(current, current.number))
+
+
+@router.get("/patients/{patient_id}/risk-assessments", response=list[RiskAssessmentOut])
+def risk_assessment_list(request: HttpRequest, patient_id: int) -> list[dict[str, Any]]:
+    require(request, VIEW)
+    patient = _patient(request, patient_id)
+    audit_view(actor=api_actor(request), organisation=patient.organisation, obj=patient,
+               summary=f"Risk assessments of {patient.local_id} read through the API")
+    return [_assessment_out(a) for a in selectors.risk_assessments_of(patient)]
+
+
+@router.post("/patients/{patient_id}/risk-assessments", response={201: RiskAssessmentOut})
+def risk_assessment_create(
+    request: HttpRequest, patient_id: int, payload: RiskAssessmentIn
+) -> Status:
+    require(request, WRITE)
+    patient = _patient(request, patient_id)
+    values = payload.model_dump()
+    late_reason = values.pop("late_reason")
+    assessment = services.risk_assessment_create(
+        actor=api_actor(request), patient=patient, data=RiskAssessmentInput(**values),
+        late_reason=late_reason,
+    )
+    return Status(201, _assessment_out(assessment))

@@ -1,0 +1,1087 @@
+"""The JSON API for uses of force and the duties that follow them.
+
+Thin: every write goes through rrp.incidents.services (the same functions the pages call),
+every read through the token's organisation. Another organisation's id in the path is a 404;
+a ward code or patient id in a body that is not in the organisation is a 422 on that field.
+
+Times are ISO 8601. A time without an offset is read as UK local time (Europe/London), the
+time on the ward clock; every time the API returns carries its offset.
+
+Request bodies are lenient about what is missing, so the services can report every problem at
+once by field path (a missing start, an end before the start, an unknown code...) rather than
+stopping at the first. Field names that are not part of a body are refused, also with the rest.
+"""
+
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated, Any, Literal, TypeVar, get_args
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import ValidationError as SchemaValidationError
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import PlainSerializer, ValidatorFunctionWrapHandler, WrapValidator
+from pydantic import ValidationError as PydanticValidationError
+
+from rrp.api.permissions import api_actor, require
+from rrp.audit.services import audit_view
+from rrp.core.scoping import get_in_organisation
+from rrp.incidents import codes, duty_rules, selectors, services
+from rrp.incidents.inputs import (
+    IncidentInput,
+    InjuryInput,
+    InterventionInput,
+    OtherPersonInput,
+    StaffInput,
+)
+from rrp.incidents.models import Duty, Incident, Intervention
+from rrp.organisations.models import Ward
+from rrp.patients.models import Patient
+
+router = Router(tags=["uses of force"])
+
+VIEW = "incidents.view_incident"
+RECORD = "incidents.record_incident"
+REVIEW = "incidents.review_incident"
+
+T = TypeVar("T")
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    # A ward system sends local clock time; Europe/London is the project's TIME_ZONE.
+    return value if timezone.is_aware(value) else timezone.make_aware(value)
+
+
+class Unreadable(str):
+    """A time that could not be read. Kept, so it is reported by its field path together with
+    every other problem in the body instead of on its own."""
+
+
+def _lenient_time(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    if value is None:
+        return None
+    try:
+        return _aware(handler(value))
+    except PydanticValidationError:
+        return Unreadable(value)
+
+
+When = Annotated[dt.datetime, WrapValidator(_lenient_time)]
+# Every time the API returns is UK local time with its offset, as the ward clock shows it.
+Moment = Annotated[
+    dt.datetime, PlainSerializer(lambda value: timezone.localtime(value).isoformat())
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Request bodies
+# ---------------------------------------------------------------------------------------------
+
+
+class Body(Schema):
+    """A request body. Names it does not hold are refused by `_body_problems` once the record
+    in the path is found, so another organisation's id is a plain 404 whatever the body says."""
+
+
+class InterventionIn(Body):
+    type: str = Field("", description="MHSDS RestrictiveIntType: 01, 04-17")
+    started_at: When | None = None
+    ended_at: When | None = Field(None, description="Empty while it goes on")
+    drug: str = Field("", description="Rapid tranquillisation (14): the drug given")
+    dose: str = ""
+    route: str = Field("", description="im, iv, oral or other")
+    high_risk: bool = Field(
+        False, description="Rapid tranquillisation in a higher-risk case: checks every 15 minutes"
+    )
+
+
+class StaffIn(Body):
+    name: str = ""
+    job_title: str = ""
+    grade: str = ""
+    role: str = Field("", description="lead, head_airway, monitoring_wellbeing, upper_limbs, "
+                      "lower_limbs, medication, observer or other")
+    user_id: int | None = None
+    injured: bool = False
+
+
+class OtherPersonIn(Body):
+    kind: str = Field("", description="police, security, ambulance, other_agency or other")
+    name: str = ""
+    reason: str = ""
+
+
+class InjuryIn(Body):
+    person: str = Field("", description="patient, staff or other")
+    severity: str = Field("", description="minor, moderate or serious")
+    description: str = ""
+    intervention: int | None = Field(
+        None, description="Position (from 0) in `interventions` of the intervention it came from"
+    )
+
+
+class IncidentFields(Body):
+    ward: str = Field("", description="The ward's code, e.g. OAK")
+    patient: int | None = Field(None, description="The patient's id (POST /api/v1/patients)")
+    started_at: When | None = None
+    ended_at: When | None = Field(None, description="Empty while force is still being used")
+    reason: str = Field("", description="MHSDS RestrictiveIntReason, e.g. 10")
+    reason_detail: str = ""
+    description: str = ""
+    de_escalation: list[str] = Field(default_factory=list)
+    efforts_to_avoid: str = ""
+    in_care_plan: bool | None = None
+    outcome: str = ""
+    death_or_serious_injury: bool = False
+    notification: str = Field("", description="yes, no or not_applicable")
+    planned: bool = False
+    negligible: bool = False
+    harm: str = Field("none", description="none, low, moderate, severe or fatal")
+    psychological_harm: str = Field(
+        "not_known", description="none, low, moderate, severe or not_known"
+    )
+    interventions: list[InterventionIn] = Field(default_factory=list)
+    staff: list[StaffIn] = Field(default_factory=list)
+    others: list[OtherPersonIn] = Field(default_factory=list)
+    injuries: list[InjuryIn] = Field(default_factory=list)
+
+
+class IncidentIn(IncidentFields):
+    status: Literal["submitted", "draft"] = Field(
+        "submitted", description="draft saves without submitting (no duties until submitted)"
+    )
+
+
+class IncidentPatch(IncidentFields):
+    """Only the fields sent change; a list sent replaces the whole list."""
+
+    change_reason: str = Field("", description="Why: needed once the record is submitted")
+
+
+class ReasonIn(Body):
+    reason: str = ""
+
+
+class ReviewNotesIn(Body):
+    notes: str = ""
+
+
+class MedicalReviewIn(Body):
+    reviewed_at: When | None = None
+    reviewer: str = ""
+    findings: str = ""
+    delay_reason: str | None = Field(
+        None, description="Needed when the review was more than an hour after restraint started"
+    )
+
+
+class ObservationIn(Body):
+    kind: str = Field("physical", description="physical or rapid_tranquillisation")
+    taken_at: When | None = None
+    pulse: int | None = None
+    bp_systolic: int | None = None
+    bp_diastolic: int | None = None
+    respiratory_rate: int | None = None
+    temperature: float | None = None
+    spo2: int | None = None
+    consciousness: str = Field("", description="ACVPU: A, C, V, P or U")
+    hydration: str = Field("", description="Fluid and food intake and output")
+    not_taken_reason: str = ""
+    action_instead: str = ""
+    no_further_concerns: bool = Field(
+        False, description="Rapid tranquillisation: no further checks needed"
+    )
+    late_reason: str | None = None
+
+
+class SupportIn(Body):
+    support_for: str = Field("", description="patient or staff")
+    held: bool = True
+    held_at: When | None = None
+    not_held_reason: str = Field("", description="01-04 or 98")
+    notes: str = ""
+    late_reason: str | None = None
+
+
+class DebriefIn(Body):
+    held: bool = True
+    held_at: When | None = None
+    patient_took_part: bool = False
+    not_held_reason: str = Field("", description="01-04 or 98")
+    carer_took_part: bool = False
+    attendees: str = ""
+    learning: str = ""
+    late_reason: str | None = None
+
+
+class PatientAccountIn(Body):
+    offered_at: When | None = None
+    response: str = Field("", description="accepted, declined or later")
+    account: str = ""
+    late_reason: str | None = None
+
+
+class ReviewIn(Body):
+    kind: str = Field("", description=", ".join(codes.ReviewKind.values))
+    reviewed_at: When | None = None
+    reviewer: str = ""
+    notes: str = ""
+    late_reason: str | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Responses
+# ---------------------------------------------------------------------------------------------
+
+
+class DutyOut(Schema):
+    id: int
+    duty: str = Field(description="medical_review, physical_observations, ...")
+    label: str
+    due_at: Moment
+    state: Literal["due", "overdue", "done", "done_late", "not_required"]
+    owner_role: str
+    sequence: int
+    completed_at: Moment | None
+    late_reason: str
+    not_required_reason: str
+    source: str
+    incident: int
+    incident_reference: str
+    ward: str
+    intervention: int | None
+
+
+class InterventionOut(Schema):
+    id: int
+    type: str
+    type_label: str
+    started_at: Moment
+    ended_at: Moment | None
+    duration_minutes: float | None
+    drug: str
+    dose: str
+    route: str
+    high_risk: bool
+
+
+class StaffOut(Schema):
+    name: str
+    job_title: str
+    grade: str
+    role: str
+    user_id: int | None
+    injured: bool
+
+
+class OtherPersonOut(Schema):
+    kind: str
+    name: str
+    reason: str
+
+
+class InjuryOut(Schema):
+    person: str
+    severity: str
+    description: str
+    intervention: int | None
+    intervention_id: int | None
+
+
+class VersionOut(Schema):
+    version: int
+    changed_at: Moment
+    changed_by: str | None
+    change_reason: str
+
+
+class MedicalReviewOut(Schema):
+    id: int
+    reviewed_at: Moment
+    reviewer: str
+    findings: str
+    delay_reason: str
+    recorded_at: Moment
+
+
+class ObservationOut(Schema):
+    id: int
+    kind: str
+    taken_at: Moment
+    pulse: int | None
+    bp_systolic: int | None
+    bp_diastolic: int | None
+    respiratory_rate: int | None
+    temperature: float | None
+    spo2: int | None
+    consciousness: str
+    hydration: str
+    not_taken_reason: str
+    action_instead: str
+    no_further_concerns: bool
+    late_reason: str
+    recorded_at: Moment
+
+
+class SupportOut(Schema):
+    id: int
+    support_for: str
+    held: bool
+    held_at: Moment
+    not_held_reason: str
+    notes: str
+    late_reason: str
+    recorded_at: Moment
+
+
+class DebriefOut(Schema):
+    id: int
+    held: bool
+    held_at: Moment
+    patient_took_part: bool
+    not_held_reason: str
+    carer_took_part: bool
+    attendees: str
+    learning: str
+    late_reason: str
+    recorded_at: Moment
+
+
+class PatientAccountOut(Schema):
+    id: int
+    offered_at: Moment
+    response: str
+    account: str
+    late_reason: str
+    recorded_at: Moment
+
+
+class ReviewOut(Schema):
+    id: int
+    kind: str
+    reviewed_at: Moment
+    reviewer: str
+    notes: str
+    late_reason: str
+    recorded_at: Moment
+
+
+class IncidentOut(Schema):
+    id: int
+    reference: str
+    status: str
+    version: int
+    ward: str
+    patient: int
+    started_at: Moment
+    ended_at: Moment | None
+    duration_minutes: float | None
+    reason: str
+    reason_detail: str
+    description: str
+    de_escalation: list[str]
+    efforts_to_avoid: str
+    in_care_plan: bool | None
+    outcome: str
+    death_or_serious_injury: bool
+    notification: str
+    planned: bool
+    negligible: bool
+    harm: str
+    psychological_harm: str
+    patient_characteristics: dict[str, Any] = Field(
+        description="The patient's characteristics as they stood at the time (s.6(5)(j)-(l))"
+    )
+    interventions: list[InterventionOut]
+    staff: list[StaffOut]
+    others: list[OtherPersonOut]
+    injuries: list[InjuryOut]
+    entered_in_error: bool
+    entered_in_error_reason: str
+    submitted_at: Moment | None
+    reviewed_at: Moment | None
+    review_notes: str
+    closed_at: Moment | None
+    escalated_at: Moment | None
+    duties: list[DutyOut]
+    versions: list[VersionOut]
+    medical_reviews: list[MedicalReviewOut]
+    observations: list[ObservationOut]
+    post_incident_support: list[SupportOut]
+    debriefs: list[DebriefOut]
+    patient_accounts: list[PatientAccountOut]
+    reviews: list[ReviewOut]
+
+
+class IncidentSummaryOut(Schema):
+    id: int
+    reference: str
+    status: str
+    version: int
+    ward: str
+    patient: int
+    started_at: Moment
+    ended_at: Moment | None
+    duration_minutes: float | None
+    reason: str
+    types: list[str]
+    death_or_serious_injury: bool
+    harm: str
+    negligible: bool
+    entered_in_error: bool
+    submitted_at: Moment | None
+
+    @staticmethod
+    def resolve_ward(obj: Incident) -> str:
+        return obj.ward.code
+
+    @staticmethod
+    def resolve_patient(obj: Incident) -> int:
+        return obj.patient_id
+
+    @staticmethod
+    def resolve_types(obj: Incident) -> list[str]:
+        return [i.type_code for i in obj.interventions.all()]
+
+    @staticmethod
+    def resolve_entered_in_error(obj: Incident) -> bool:
+        return obj.is_entered_in_error
+
+
+class DutyListOut(DutyOut):
+    @staticmethod
+    def resolve_duty(obj: Duty) -> str:
+        return obj.kind
+
+    @staticmethod
+    def resolve_state(obj: Duty, context: dict[str, Any]) -> str:
+        return selectors.state_of(obj, context["request"].rrp_now)
+
+    @staticmethod
+    def resolve_incident(obj: Duty) -> int:
+        return obj.incident_id
+
+    @staticmethod
+    def resolve_incident_reference(obj: Duty) -> str:
+        return obj.incident.reference
+
+    @staticmethod
+    def resolve_ward(obj: Duty) -> str:
+        return obj.incident.ward.code
+
+    @staticmethod
+    def resolve_intervention(obj: Duty) -> int | None:
+        return obj.intervention_id
+
+
+class MedicalReviewCreated(MedicalReviewOut):
+    duties: list[DutyOut]
+
+
+class ObservationCreated(ObservationOut):
+    duties: list[DutyOut]
+
+
+class SupportCreated(SupportOut):
+    duties: list[DutyOut]
+
+
+class DebriefCreated(DebriefOut):
+    duties: list[DutyOut]
+
+
+class PatientAccountCreated(PatientAccountOut):
+    duties: list[DutyOut]
+
+
+class ReviewCreated(ReviewOut):
+    duties: list[DutyOut]
+
+
+# ---------------------------------------------------------------------------------------------
+# Query filters
+# ---------------------------------------------------------------------------------------------
+
+
+class IncidentFilters(Schema):
+    ward: str | None = Field(None, description="Ward code")
+    started_from: str | None = Field(
+        None, alias="from", description="Started on or after: a date (2026-10-01) or date and time"
+    )
+    to: str | None = Field(
+        None, description="Started before: a date (that whole day included) or a date and time"
+    )
+    type: str | None = Field(None, description="Only those using this intervention type code")
+    status: Literal["draft", "submitted", "reviewed", "closed", "entered_in_error"] | None = None
+    patient: int | None = None
+
+
+class DutyFilters(Schema):
+    state: Literal["due", "overdue", "done", "done_late", "not_required"] | None = None
+    ward: str | None = Field(None, description="Ward code")
+    owner_role: str | None = Field(None, description="ward_staff, ward_manager, doctor, rrp_lead")
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------
+
+
+class _Refused(Exception):
+    """Raised inside a savepoint to undo a write that must not stand."""
+
+
+def _write(write: Callable[[], T], problems: dict[str, list[str]]) -> T:
+    """Run a service. With problems the API found itself (an unknown ward, a misspelt field),
+    the service still runs inside a savepoint that is always rolled back, so the reply lists
+    its problems too, and nothing is written."""
+    if not problems:
+        return write()
+    try:
+        with transaction.atomic():
+            write()
+            raise _Refused
+    except ValidationError as error:
+        found = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+        for field, messages in found.items():
+            problems.setdefault(field, list(messages))  # the API's more exact words win
+    except _Refused:
+        pass
+    raise ValidationError(problems)
+
+
+def _body_problems(request: HttpRequest, payload: Schema) -> dict[str, list[str]]:
+    """Problems the schema let through so they are listed with the services' own: names the
+    body does not hold (a misspelling must not be dropped silently) and unreadable times,
+    which become empty so the services check everything else."""
+    try:
+        raw = json.loads(request.body or b"{}")
+    except ValueError:
+        raw = {}
+    problems = _unknown_names(raw, type(payload), ())
+    problems.update(_unreadable_times(payload, ()))
+    return problems
+
+
+def _nested_schema(annotation: Any) -> type[Schema] | None:
+    for candidate in (annotation, *get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, Schema):
+            return candidate
+    return None
+
+
+def _unknown_names(raw: Any, schema: type[Schema], path: tuple[str, ...]) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    if not isinstance(raw, dict):
+        return problems
+    fields = {field.alias or name: field for name, field in schema.model_fields.items()}
+    for key, value in raw.items():
+        if key not in fields:
+            problems[".".join((*path, str(key)))] = [
+                f"'{key}' is not something this record holds: check the spelling"
+            ]
+            continue
+        nested = _nested_schema(fields[key].annotation)
+        if nested is not None and isinstance(value, list):
+            for index, item in enumerate(value):
+                problems.update(_unknown_names(item, nested, (*path, key, str(index))))
+    return problems
+
+
+def _unreadable_times(payload: Schema, path: tuple[str, ...]) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    for name in type(payload).model_fields:
+        value = getattr(payload, name)
+        if isinstance(value, Unreadable):
+            problems[".".join((*path, name))] = [
+                f"'{value}' is not a date and time: use ISO 8601, like 2026-10-05T14:30:00+01:00"
+            ]
+            setattr(payload, name, None)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, Schema):
+                    problems.update(_unreadable_times(item, (*path, name, str(index))))
+    return problems
+
+
+def _organisation(request: HttpRequest) -> Any:
+    return request.organisation  # type: ignore[attr-defined]
+
+
+def _incident(request: HttpRequest, incident_id: int) -> Incident:
+    return get_in_organisation(
+        Incident.objects.select_related("ward", "patient", "organisation"),
+        _organisation(request),
+        pk=incident_id,
+    )
+
+
+def _query_problem(name: str, message: str) -> SchemaValidationError:
+    return SchemaValidationError([{"loc": ["query", name], "msg": message, "type": "value_error"}])
+
+
+def _moment(name: str, value: str | None, *, end_of_day: bool = False) -> dt.datetime | None:
+    """A date or a date and time from the query string; a date alone means the start of that
+    day (or, for an end, the start of the next day, so the whole day is included)."""
+    if not value:
+        return None
+    text = value.strip().replace(" ", "+")  # an unencoded "+01:00" arrives as " 01:00"
+    try:
+        day = parse_date(text)  # first: a date alone would also read as midnight
+        moment = None if day is not None else parse_datetime(text)
+    except ValueError:
+        day = moment = None
+    if moment is not None:
+        return _aware(moment)
+    if day is None:
+        raise _query_problem(name, f"'{value}' is not a date like 2026-10-01 or a date and time "
+                             "like 2026-10-01T14:30:00+01:00")
+    if end_of_day:
+        day += dt.timedelta(days=1)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _ward_in_query(request: HttpRequest, code: str | None) -> str | None:
+    # A mistyped ward code must not look like a ward with nothing overdue.
+    if code and not Ward.objects.filter(organisation=_organisation(request), code=code).exists():
+        raise _query_problem("ward", f"There is no ward with the code {code} in your organisation")
+    return code or None
+
+
+def _duty_out(duty: Duty, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "id": duty.pk,
+        "duty": duty.kind,
+        "label": duty.label,
+        "due_at": duty.due_at,
+        "state": selectors.state_of(duty, now),
+        "owner_role": duty.owner_role,
+        "sequence": duty.sequence,
+        "completed_at": duty.completed_at,
+        "late_reason": duty.late_reason,
+        "not_required_reason": duty.not_required_reason,
+        "source": duty.source,
+        "incident": duty.incident_id,
+        "incident_reference": duty.incident.reference,
+        "ward": duty.incident.ward.code,
+        "intervention": duty.intervention_id,
+    }
+
+
+def _duties_out(incident: Incident, now: dt.datetime) -> list[dict[str, Any]]:
+    return [_duty_out(d, now) for d in selectors.duties_of(incident)]
+
+
+def _fields(record: Any, schema: type[Schema]) -> dict[str, Any]:
+    data = {name: getattr(record, name) for name in schema.model_fields if name != "duties"}
+    if "temperature" in data and data["temperature"] is not None:
+        data["temperature"] = float(data["temperature"])
+    return data
+
+
+def _incident_out(incident_id: int) -> dict[str, Any]:
+    now = timezone.now()
+    incident = (
+        Incident.objects.select_related("ward", "patient")
+        .prefetch_related(
+            Prefetch("interventions", queryset=Intervention.objects.order_by("started_at", "pk")),
+            "staff", "others", "injuries", "medical_reviews", "observations", "support",
+            "debriefs", "accounts", "reviews", "versions__changed_by",
+        )
+        .get(pk=incident_id)
+    )
+    record = services.incident_record(incident)
+    record.update(
+        review_notes=incident.review_notes,
+        escalated_at=incident.escalated_at,
+        duties=_duties_out(incident, now),
+        versions=[
+            {
+                "version": v.version,
+                "changed_at": v.changed_at,
+                "changed_by": v.changed_by.get_username() if v.changed_by else None,
+                "change_reason": v.change_reason,
+            }
+            for v in incident.versions.all()
+        ],
+        medical_reviews=[_fields(r, MedicalReviewOut) for r in incident.medical_reviews.all()],
+        observations=[_fields(r, ObservationOut) for r in incident.observations.all()],
+        post_incident_support=[_fields(r, SupportOut) for r in incident.support.all()],
+        debriefs=[_fields(r, DebriefOut) for r in incident.debriefs.all()],
+        patient_accounts=[_fields(r, PatientAccountOut) for r in incident.accounts.all()],
+        reviews=[_fields(r, ReviewOut) for r in incident.reviews.all()],
+    )
+    return record
+
+
+def _created(record: Any, schema: type[Schema], incident: Incident) -> Status[dict[str, Any]]:
+    return Status(201, {**_fields(record, schema), "duties": _duties_out(incident, timezone.now())})
+
+
+def _intervention_input(item: InterventionIn) -> InterventionInput:
+    return InterventionInput(
+        type_code=item.type.strip(), started_at=item.started_at, ended_at=item.ended_at,
+        drug=item.drug.strip(), dose=item.dose.strip(), route=item.route.strip(),
+        high_risk=item.high_risk,
+    )
+
+
+def _staff_input(item: StaffIn) -> StaffInput:
+    return StaffInput(name=item.name, job_title=item.job_title, role=item.role.strip(),
+                      grade=item.grade.strip(), user_id=item.user_id, injured=item.injured)
+
+
+def _other_input(item: OtherPersonIn) -> OtherPersonInput:
+    return OtherPersonInput(kind=item.kind.strip(), reason=item.reason, name=item.name.strip())
+
+
+def _injury_input(item: InjuryIn) -> InjuryInput:
+    return InjuryInput(person=item.person.strip(), severity=item.severity.strip(),
+                       description=item.description, intervention_index=item.intervention)
+
+
+def _resolve_ward(request: HttpRequest, code: str, problems: dict[str, list[str]]) -> Ward | None:
+    code = code.strip()
+    if not code:
+        return None  # the services say "Choose the ward"
+    ward = Ward.objects.filter(organisation=_organisation(request), code__iexact=code).first()
+    if ward is None:
+        problems["ward"] = [f"There is no ward with the code {code} in your organisation"]
+    return ward
+
+
+def _resolve_patient(
+    request: HttpRequest, patient_id: int | None, problems: dict[str, list[str]]
+) -> Patient | None:
+    if patient_id is None:
+        return None  # the services say "Choose the patient"
+    patient = Patient.objects.filter(organisation=_organisation(request), pk=patient_id).first()
+    if patient is None:
+        problems["patient"] = [f"There is no patient with the id {patient_id} in your organisation"]
+    elif patient.entered_in_error_reason:
+        problems["patient"] = ["This patient's record was entered in error: choose the right one"]
+    return patient
+
+
+def _changes(data: IncidentInput, request: HttpRequest, payload: IncidentFields,
+             sent: set[str], problems: dict[str, list[str]]) -> IncidentInput:
+    """Apply the fields sent in a body to an input (all of them for a new record)."""
+    before = list(data.interventions)
+    for name in sent:
+        value = getattr(payload, name)
+        if name == "ward":
+            data.ward = _resolve_ward(request, value, problems)
+        elif name == "patient":
+            data.patient = _resolve_patient(request, value, problems)
+        elif name == "interventions":
+            data.interventions = [_intervention_input(i) for i in value]
+        elif name == "staff":
+            data.staff = [_staff_input(s) for s in value]
+        elif name == "others":
+            data.others = [_other_input(o) for o in value]
+        elif name == "injuries":
+            data.injuries = [_injury_input(j) for j in value]
+        elif name in {"reason", "notification", "harm", "psychological_harm"}:
+            setattr(data, name, value.strip())
+        elif name == "de_escalation":
+            data.de_escalation = [item.strip() for item in value]
+        elif hasattr(data, name):
+            setattr(data, name, value)
+    if "interventions" in sent and "injuries" not in sent:
+        # Injuries kept as they were follow their intervention into the new list when it is
+        # still there (same type and start); otherwise they stay, no longer linked to one.
+        for injury in data.injuries:
+            if injury.intervention_index is None or injury.intervention_index >= len(before):
+                continue
+            was = before[injury.intervention_index]
+            injury.intervention_index = next(
+                (n for n, now in enumerate(data.interventions)
+                 if now.type_code == was.type_code and now.started_at == was.started_at),
+                None,
+            )
+    return data
+
+
+def _new_input() -> IncidentInput:
+    return IncidentInput(ward=None, patient=None, started_at=None, ended_at=None, reason="",
+                         description="", efforts_to_avoid="", outcome="", notification="")
+
+
+# ---------------------------------------------------------------------------------------------
+# Uses of force
+# ---------------------------------------------------------------------------------------------
+
+
+@router.get("/incidents", response=list[IncidentSummaryOut])
+@paginate(LimitOffsetPagination)
+def incident_list(request: HttpRequest, filters: Query[IncidentFilters]) -> QuerySet[Incident]:
+    """Uses of force, newest first. Records entered in error are included, marked."""
+    require(request, VIEW)
+    if filters.type and filters.type not in codes.InterventionType.values:
+        raise _query_problem(
+            "type", f"'{filters.type}' is not a restrictive intervention type code"
+        )
+    return selectors.incidents_of(
+        _organisation(request),
+        ward=_ward_in_query(request, filters.ward),
+        started_from=_moment("from", filters.started_from),
+        started_to=_moment("to", filters.to, end_of_day=True),
+        type_code=filters.type,
+        status=filters.status,
+        patient_id=filters.patient,
+    ).prefetch_related("interventions")
+
+
+@router.post("/incidents", response={201: IncidentOut})
+def incident_create(request: HttpRequest, payload: IncidentIn) -> Status[dict[str, Any]]:
+    """Record a use of force. Submitted unless `"status": "draft"`; on submission the duties
+    that follow are worked out and a death or serious injury is escalated."""
+    require(request, RECORD)
+    problems = _body_problems(request, payload)
+    sent = set(IncidentFields.model_fields)
+    data = _changes(_new_input(), request, payload, sent, problems)
+    incident = _write(
+        lambda: services.incident_create(
+            actor=api_actor(request), organisation=_organisation(request), data=data,
+            submit=payload.status == "submitted",
+        ),
+        problems,
+    )
+    return Status(201, _incident_out(incident.pk))
+
+
+@router.get("/incidents/{incident_id}", response=IncidentOut)
+def incident_detail(request: HttpRequest, incident_id: int) -> dict[str, Any]:
+    """The whole record with its duties, versions and what followed. Every read is audited."""
+    require(request, VIEW)
+    incident = _incident(request, incident_id)
+    audit_view(actor=api_actor(request), organisation=incident.organisation, obj=incident,
+               summary=f"{incident.reference} read through the API")
+    return _incident_out(incident.pk)
+
+
+@router.patch("/incidents/{incident_id}", response=IncidentOut)
+def incident_update(
+    request: HttpRequest, incident_id: int, payload: IncidentPatch
+) -> dict[str, Any]:
+    """Change only the fields sent. Once submitted, every change is a new version and needs a
+    `change_reason`; nothing changes when there is any problem."""
+    require(request, RECORD)
+    incident = _incident(request, incident_id)
+    problems = _body_problems(request, payload)
+    sent = payload.model_fields_set & set(IncidentFields.model_fields)
+    data = _changes(services.input_from_incident(incident), request, payload, sent, problems)
+    _write(
+        lambda: services.incident_update(
+            actor=api_actor(request), incident=incident, data=data,
+            change_reason=payload.change_reason,
+        ),
+        problems,
+    )
+    return _incident_out(incident.pk)
+
+
+@router.post("/incidents/{incident_id}/submit", response=IncidentOut)
+def incident_submit(request: HttpRequest, incident_id: int) -> dict[str, Any]:
+    require(request, RECORD)
+    incident = _incident(request, incident_id)
+    services.incident_submit(actor=api_actor(request), incident=incident)
+    return _incident_out(incident.pk)
+
+
+@router.post("/incidents/{incident_id}/review", response=IncidentOut)
+def incident_review(
+    request: HttpRequest, incident_id: int, payload: ReviewNotesIn
+) -> dict[str, Any]:
+    """The ward manager's review of a submitted record."""
+    require(request, REVIEW)
+    incident = _incident(request, incident_id)
+    _write(lambda: services.incident_review(actor=api_actor(request), incident=incident,
+                                            notes=payload.notes.strip()),
+           _body_problems(request, payload))
+    return _incident_out(incident.pk)
+
+
+@router.post("/incidents/{incident_id}/close", response=IncidentOut)
+def incident_close(request: HttpRequest, incident_id: int) -> dict[str, Any]:
+    require(request, REVIEW)
+    incident = _incident(request, incident_id)
+    services.incident_close(actor=api_actor(request), incident=incident)
+    return _incident_out(incident.pk)
+
+
+@router.post("/incidents/{incident_id}/entered-in-error", response=IncidentOut)
+def incident_entered_in_error(
+    request: HttpRequest, incident_id: int, payload: ReasonIn
+) -> dict[str, Any]:
+    """Never a deletion: the record stays, marked, with the reason; its open duties stop."""
+    require(request, RECORD)
+    incident = _incident(request, incident_id)
+    _write(lambda: services.incident_mark_entered_in_error(
+        actor=api_actor(request), incident=incident, reason=payload.reason),
+        _body_problems(request, payload))
+    return _incident_out(incident.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# What follows a use of force
+# ---------------------------------------------------------------------------------------------
+
+
+@router.post("/incidents/{incident_id}/medical-reviews", response={201: MedicalReviewCreated})
+def medical_review_create(
+    request: HttpRequest, incident_id: int, payload: MedicalReviewIn
+) -> Status[dict[str, Any]]:
+    """Standard 2.5.2.XI: within one hour of restraint starting, or `delay_reason` recorded."""
+    require(request, RECORD)
+    incident = _incident(request, incident_id)
+    review = _write(lambda: services.medical_review_record(
+        actor=api_actor(request), incident=incident, reviewed_at=payload.reviewed_at,
+        reviewer=payload.reviewer, findings=payload.findings,
+        delay_reason=payload.delay_reason or "",
+    ), _body_problems(request, payload))
+    return _created(review, MedicalReviewOut, incident)
+
+
+@router.post("/incidents/{incident_id}/observations", response={201: ObservationCreated})
+def observation_create(
+    request: HttpRequest, incident_id: int, payload: ObservationIn
+) -> Status[dict[str, Any]]:
+    """Physical observations (standard 2.5.2.XIV, XVII) or a rapid tranquillisation check
+    (NICE QS154 statement 4): the values, or why they could not be taken and what was done."""
+    require(request, RECORD)
+    incident = _incident(request, incident_id)
+    values = {
+        name: getattr(payload, name)
+        for name in ("pulse", "bp_systolic", "bp_diastolic", "respiratory_rate", "temperature",
+                     "spo2", "consciousness", "hydration", "not_taken_reason", "action_instead",
+                     "no_further_concerns")
+    }
+    if values["temperature"] is not None:
+        # Kept to one decimal place, as a thermometer shows it (36.85 -> 36.9).
+        values["temperature"] = Decimal(str(values["temperature"])).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+    observation = _write(lambda: services.observation_record(
+        actor=api_actor(request), incident=incident, taken_at=payload.taken_at,
+        kind=payload.kind.strip(), late_reason=payload.late_reason or "", **values,
+    ), _body_problems(request, payload))
+    return _created(observation, ObservationOut, incident)
+
+
+@router.post("/incidents/{incident_id}/post-incident-support", response={201: SupportCreated})
+def support_create(
+    request: HttpRequest, incident_id: int, payload: SupportIn
+) -> Status[dict[str, Any]]:
+    """Support for the patient or for staff: held, or why not."""
+    require(request, RECORD)
+    incident = _incident(request, incident_id)
+    support = _write(lambda: services.support_record(
+        actor=api_actor(request), incident=incident, support_for=payload.support_for.strip(),
+        held=payload.held, held_at=payload.held_at,
+        not_held_reason=payload.not_held_reason.strip(), notes=payload.notes,
+        late_reason=payload.late_reason or "",
+    ), _body_problems(request, payload))
+    return _created(support, SupportOut, incident)
+
+
+@router.post("/incidents/{incident_id}/debriefs", response={201: DebriefCreated})
+def debrief_create(
+    request: HttpRequest, incident_id: int, payload: DebriefIn
+) -> Status[dict[str, Any]]:
+    """The post-incident reflection and learning review (separate from support)."""
+    require(request, RECORD)
+    incident = _incident(request, incident_id)
+    debrief = _write(lambda: services.debrief_record(
+        actor=api_actor(request), incident=incident, held=payload.held, held_at=payload.held_at,
+        patient_took_part=payload.patient_took_part,
+        not_held_reason=payload.not_held_reason.strip(),
+        carer_took_part=payload.carer_took_part, attendees=payload.attendees,
+        learning=payload.learning, late_reason=payload.late_reason or "",
+    ), _body_problems(request, payload))
+    return _created(debrief, DebriefOut, incident)
+
+
+@router.post("/incidents/{incident_id}/patient-account", response={201: PatientAccountCreated})
+def patient_account_create(
+    request: HttpRequest, incident_id: int, payload: PatientAccountIn
+) -> Status[dict[str, Any]]:
+    """The offer to the patient to give their own account (standard 1.6.IV): never compulsory."""
+    require(request, RECORD)
+    incident = _incident(request, incident_id)
+    account = _write(lambda: services.patient_account_record(
+        actor=api_actor(request), incident=incident, offered_at=payload.offered_at,
+        response=payload.response.strip(), account=payload.account,
+        late_reason=payload.late_reason or "",
+    ), _body_problems(request, payload))
+    return _created(account, PatientAccountOut, incident)
+
+
+@router.post("/incidents/{incident_id}/reviews", response={201: ReviewCreated})
+def review_create(
+    request: HttpRequest, incident_id: int, payload: ReviewIn
+) -> Status[dict[str, Any]]:
+    """Seclusion, segregation and mechanical restraint reviews, and the care plan review."""
+    require(request, RECORD)
+    incident = _incident(request, incident_id)
+    review = _write(lambda: services.review_record(
+        actor=api_actor(request), incident=incident, kind=payload.kind.strip(),
+        reviewed_at=payload.reviewed_at, reviewer=payload.reviewer, notes=payload.notes,
+        late_reason=payload.late_reason or "",
+    ), _body_problems(request, payload))
+    return _created(review, ReviewOut, incident)
+
+
+# ---------------------------------------------------------------------------------------------
+# Duties
+# ---------------------------------------------------------------------------------------------
+
+
+@router.get("/incidents/{incident_id}/duties", response=list[DutyOut])
+def incident_duties(request: HttpRequest, incident_id: int) -> list[dict[str, Any]]:
+    """Every duty that follows this use of force, soonest due first, with its state now."""
+    require(request, VIEW)
+    incident = _incident(request, incident_id)
+    return _duties_out(incident, timezone.now())
+
+
+@router.get("/duties", response=list[DutyListOut])
+@paginate(LimitOffsetPagination)
+def duty_list(request: HttpRequest, filters: Query[DutyFilters]) -> QuerySet[Duty]:
+    """Duties across the organisation by their state now, soonest due first (so the longest
+    overdue comes first)."""
+    require(request, VIEW)
+    if filters.owner_role and filters.owner_role not in duty_rules.OWNER_ROLES:
+        raise _query_problem(
+            "owner_role", f"Use one of {', '.join(duty_rules.OWNER_ROLES)}"
+        )
+    now = timezone.now()
+    request.rrp_now = now  # type: ignore[attr-defined]  # one moment for every row's state
+    duties = selectors.duties_query(
+        _organisation(request), now=now, ward=_ward_in_query(request, filters.ward),
+        state=filters.state,
+    )
+    if filters.owner_role:
+        duties = duties.filter(owner_role=filters.owner_role)
+    return duties.order_by("due_at", "pk")
+
+
+@router.post("/duties/{duty_id}/not-required", response=DutyOut)
+def duty_not_required(request: HttpRequest, duty_id: int, payload: ReasonIn) -> dict[str, Any]:
+    """A duty that does not apply, with the reason (e.g. a psychiatrist authorised the
+    seclusion, so no first medical review is needed)."""
+    require(request, RECORD)
+    duty = get_in_organisation(Duty.objects.select_related("incident__ward"),
+                               _organisation(request), pk=duty_id)
+    duty = _write(lambda: services.duty_mark_not_required(
+        actor=api_actor(request), duty=duty, reason=payload.reason),
+        _body_problems(request, payload))
+    return _duty_out(duty, timezone.now())

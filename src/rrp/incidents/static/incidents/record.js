@@ -1,0 +1,41 @@
+// Progressive disclosure on the recording form. Without JavaScript every field shows and the
+// form works the same; with it, a row shows the drug, dose and route only for chemical
+// restraint, the higher-risk box only for rapid tranquillisation, and the later end date only
+// for types that can last for days. A part that already holds an answer or a problem stays.
+const CHEMICAL = new Set(['14', '15', '16', '17'])
+const RAPID = new Set(['14'])
+const LONG = new Set(['04', '05', '06'])
+const WANTED = { chemical: CHEMICAL, rapid: RAPID, long: LONG }
+
+function holdsAnswer (part) {
+  if (part.querySelector('.nhsuk-error-message')) return true
+  return [...part.querySelectorAll('input, select, textarea')].some((field) =>
+    field.type === 'checkbox' ? field.checked : field.value.trim() !== '')
+}
+
+for (const row of document.querySelectorAll('[data-intervention-row]')) {
+  const type = row.querySelector('select.rrp-type-select')
+  if (!type) continue
+  const parts = row.querySelectorAll('[data-show-for]')
+  const update = () => {
+    for (const part of parts) {
+      part.hidden = !(WANTED[part.dataset.showFor].has(type.value) || holdsAnswer(part))
+    }
+  }
+  type.addEventListener('change', update)
+  update()
+}
+
+// Choosing a colleague fills in their job title from their account, unless one was typed.
+for (const person of document.querySelectorAll('select.rrp-member-select')) {
+  const row = person.closest('.rrp-row')
+  const jobTitle = row && row.querySelector('input.rrp-job-title')
+  if (!jobTitle) continue
+  person.addEventListener('change', () => {
+    const chosen = person.selectedOptions[0]
+    if (jobTitle.value.trim() === '' || jobTitle.dataset.filledIn === 'yes') {
+      jobTitle.value = (chosen && chosen.dataset.jobTitle) || ''
+      jobTitle.dataset.filledIn = 'yes'
+    }
+  })
+}

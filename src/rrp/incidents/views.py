@@ -1,0 +1,870 @@
+"""Pages for recording a use of force and everything that follows it.
+
+Thin views: the forms read what was typed, the services write (and audit), the presenters
+shape what is shown. Every record is loaded through the current organisation, so another
+provider's id is a 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from rrp.audit.services import audit_view
+from rrp.core.forms import error_summary
+from rrp.core.permissions import actor_from, require_permission
+from rrp.core.scoping import get_in_organisation
+from rrp.incidents import codes, presenters, services
+from rrp.incidents.forms import (
+    DebriefForm,
+    DutyFilterForm,
+    EnteredInErrorForm,
+    IncidentFilterForm,
+    IncidentRecording,
+    IncidentReviewForm,
+    MedicalReviewForm,
+    NotRequiredForm,
+    ObservationForm,
+    PatientAccountForm,
+    ReviewForm,
+    SupportForm,
+    TimedForm,
+    aware,
+)
+from rrp.incidents.models import (
+    Duty,
+    Escalation,
+    Incident,
+    Intervention,
+    Observation,
+    PostIncidentSupport,
+)
+from rrp.incidents.selectors import incidents_of, open_duties
+from rrp.organisations.selectors import wards_of
+
+VIEW = "incidents.view_incident"
+RECORD = "incidents.record_incident"
+REVIEW = "incidents.review_incident"
+ACKNOWLEDGE = "incidents.acknowledge_escalation"
+
+PAGE_SIZE = 25
+
+
+def _organisation(request: HttpRequest) -> Any:
+    return request.organisation  # type: ignore[attr-defined]
+
+
+def _can(request: HttpRequest, permission: str) -> bool:
+    return bool(request.user.has_perm(permission, _organisation(request)))
+
+
+def _incident(request: HttpRequest, pk: int) -> Incident:
+    return get_in_organisation(
+        Incident.objects.select_related("ward", "patient"), _organisation(request), pk=pk
+    )
+
+
+def _problems(error: ValidationError) -> dict[str, list[str]]:
+    if hasattr(error, "error_dict"):
+        return {
+            field: [str(m) for m in messages_] for field, messages_ in error.message_dict.items()
+        }
+    return {"__all__": [str(m) for m in error.messages]}
+
+
+# ---------------------------------------------------------------------------------------------
+# Lists
+# ---------------------------------------------------------------------------------------------
+
+
+@require_permission(VIEW)
+def incident_list(request: HttpRequest) -> HttpResponse:
+    organisation = _organisation(request)
+    wards = list(wards_of(organisation).order_by("name"))
+    filters = IncidentFilterForm(request.GET or None, wards=wards)
+    chosen: dict[str, Any] = {}
+    if filters.is_bound and filters.is_valid():
+        chosen = filters.cleaned_data
+    start = chosen.get("start")
+    end = chosen.get("end")
+    incidents = incidents_of(
+        organisation,
+        ward=chosen.get("ward") or None,
+        started_from=aware(dt.datetime.combine(start, dt.time())) if start else None,
+        started_to=aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time()))
+        if end
+        else None,
+        type_code=chosen.get("type") or None,
+        status=chosen.get("status") or None,
+    ).prefetch_related(
+        Prefetch("interventions", queryset=Intervention.objects.order_by("started_at"))
+    )
+    page = Paginator(incidents.order_by("-started_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "incidents/incident_list.html",
+        {
+            "filters": filters,
+            "errors": error_summary(filters) if filters.is_bound else None,
+            "page": page,
+            "presenters": presenters,
+            "filtered": any(
+                chosen.get(name) for name in ("ward", "start", "end", "type", "status")
+            ),
+        },
+    )
+
+
+@require_permission(VIEW)
+def duty_list(request: HttpRequest) -> HttpResponse:
+    """The worklist: overdue first (longest overdue at the top), then soonest due."""
+    organisation = _organisation(request)
+    wards = list(wards_of(organisation).order_by("name"))
+    filters = DutyFilterForm(request.GET or None, wards=wards)
+    chosen = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
+    now = timezone.now()
+    owner = chosen.get("owner") or ""
+    entries = open_duties(
+        organisation,
+        now=now,
+        ward=chosen.get("ward") or None,
+        state=chosen.get("state") or None,
+        owner_roles=frozenset({owner}) if owner else None,
+    )
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    rows = [
+        presenters.DutyRow(
+            entry.duty,
+            entry.state,
+            presenters.duty_tag(entry.state, entry.duty.due_at, now),
+            presenters.ROLE_LABELS.get(entry.duty.owner_role, entry.duty.owner_role),
+        )
+        for entry in page.object_list
+    ]
+    overdue = sum(1 for entry in entries if entry.state == "overdue")
+    ward = next((w for w in wards if w.code == chosen.get("ward")), None)
+    return render(
+        request,
+        "incidents/duty_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "rows": rows,
+            "now": now,
+            "ward": ward,
+            "total": len(entries),
+            "overdue": overdue,
+            "presenters": presenters,
+            "can_record": _can(request, RECORD),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission(REVIEW)
+def escalation_list(request: HttpRequest) -> HttpResponse:
+    """Deaths and serious injuries for the restrictive practice lead (Use of Force Act s.8/9)."""
+    organisation = _organisation(request)
+    escalations = Escalation.objects.for_organisation(organisation).select_related(
+        "incident", "incident__ward", "incident__patient", "acknowledged_by"
+    )
+    if request.method == "POST":
+        if not _can(request, ACKNOWLEDGE):
+            raise PermissionDenied
+        escalation = get_in_organisation(
+            escalations, organisation, pk=request.POST.get("escalation", "")
+        )
+        if escalation.acknowledged_at is None:
+            services.escalation_acknowledge(actor=actor_from(request), escalation=escalation)
+            messages.success(request, f"{escalation.incident.reference} acknowledged")
+        return redirect("incidents:escalations")
+    return render(
+        request,
+        "incidents/escalation_list.html",
+        {
+            "waiting": list(escalations.filter(acknowledged_at__isnull=True)),
+            "acknowledged": list(escalations.filter(acknowledged_at__isnull=False)[:20]),
+            "can_acknowledge": _can(request, ACKNOWLEDGE),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Recording and changing the record
+# ---------------------------------------------------------------------------------------------
+
+_ADD = {
+    "add_intervention": "interventions",
+    "add_staff": "staff",
+    "add_other": "others",
+    "add_injury": "injuries",
+}
+
+
+def _recording(
+    request: HttpRequest, *, initial: Any = None, amend: bool = False
+) -> tuple[IncidentRecording, str]:
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    recording = IncidentRecording(
+        request.POST if request.method == "POST" else None,
+        organisation=_organisation(request),
+        user=request.user,
+        can_see_names=_can(request, "patients.view_identifiable"),
+        today=timezone.localdate(),
+        ward_code=request.GET.get("ward"),
+        patient_id=request.GET.get("patient"),
+        initial=initial,
+        amend=amend,
+        add=_ADD.get(action, ""),
+    )
+    return recording, action
+
+
+def _check_recording(
+    request: HttpRequest, recording: IncidentRecording, *, submit: bool, now: dt.datetime
+) -> Any:
+    """The input if every check passes, else None with every problem on its field."""
+    data = recording.validate(submit=submit, now=now)
+    recording.apply_problems(
+        services.incident_input_problems(data, _organisation(request), now, draft=not submit)
+    )
+    return None if recording.has_errors() else data
+
+
+def _render_recording(
+    request: HttpRequest,
+    recording: IncidentRecording,
+    action: str,
+    incident: Incident | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "incidents/record.html",
+        {
+            "recording": recording,
+            "form": recording.main,
+            "errors": recording.error_summary(),
+            "incident": incident,
+            "added": _ADD.get(action, ""),
+            "can_see_names": _can(request, "patients.view_identifiable"),
+            "members": recording.members,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission(RECORD)
+def incident_record(request: HttpRequest) -> HttpResponse:
+    recording, action = _recording(request)
+    if action in {"submit", "draft"}:
+        now = timezone.now()
+        submit = action == "submit"
+        data = _check_recording(request, recording, submit=submit, now=now)
+        if data is not None:
+            try:
+                incident = services.incident_create(
+                    actor=actor_from(request),
+                    organisation=_organisation(request),
+                    data=data,
+                    submit=submit,
+                    now=now,
+                )
+            except ValidationError as error:
+                recording.apply_problems(_problems(error))
+            else:
+                messages.success(
+                    request,
+                    f"{incident.reference} submitted. The duties that follow are listed below."
+                    if submit
+                    else f"{incident.reference} saved as a draft. Submit it when it is complete.",
+                )
+                return redirect("incidents:detail", pk=incident.pk)
+    return _render_recording(request, recording, action)
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission(RECORD)
+def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A draft is changed freely; a submitted record is amended as a new version with a
+    reason. Closed records and records entered in error cannot be changed."""
+    incident = _incident(request, pk)
+    if incident.is_entered_in_error or incident.status == codes.Status.CLOSED:
+        messages.info(request, f"{incident.reference} can no longer be changed")
+        return redirect("incidents:detail", pk=incident.pk)
+    draft = incident.status == codes.Status.DRAFT
+    recording, action = _recording(
+        request, initial=services.input_from_incident(incident), amend=not draft
+    )
+    if request.method == "GET":
+        audit_view(
+            actor=actor_from(request),
+            organisation=_organisation(request),
+            obj=incident,
+            summary=f"{incident.reference} opened for changing",
+        )
+    if action in {"submit", "draft", "save"}:
+        now = timezone.now()
+        submit = action == "submit" or not draft
+        data = _check_recording(request, recording, submit=submit, now=now)
+        if not draft and not (recording.main.cleaned_data.get("change_reason") or "").strip():
+            recording.apply_problems({"change_reason": ["Say why you are changing this record"]})
+            data = None
+        if data is not None:
+            try:
+                # A draft submitted from here is saved and submitted together, or not at all.
+                with transaction.atomic():
+                    services.incident_update(
+                        actor=actor_from(request),
+                        incident=incident,
+                        data=data,
+                        now=now,
+                        change_reason=recording.main.cleaned_data.get("change_reason") or "",
+                    )
+                    if draft and action == "submit":
+                        services.incident_submit(
+                            actor=actor_from(request), incident=incident, now=now
+                        )
+            except ValidationError as error:
+                recording.apply_problems(_problems(error))
+            else:
+                if not draft:
+                    messages.success(
+                        request, f"{incident.reference} changed: version {incident.version} saved"
+                    )
+                elif action == "submit":
+                    messages.success(
+                        request,
+                        f"{incident.reference} submitted. The duties that follow are listed below.",
+                    )
+                else:
+                    messages.success(request, f"Draft {incident.reference} saved")
+                return redirect("incidents:detail", pk=incident.pk)
+    return _render_recording(request, recording, action, incident)
+
+
+@require_POST
+@require_permission(RECORD)
+def incident_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = _incident(request, pk)
+    try:
+        services.incident_submit(actor=actor_from(request), incident=incident)
+    except ValidationError as error:
+        if incident.status != codes.Status.DRAFT or incident.is_entered_in_error:
+            messages.info(request, " ".join(m for ms in _problems(error).values() for m in ms))
+            return redirect("incidents:detail", pk=incident.pk)
+        # Show the draft as a form with every problem on its field.
+        recording = IncidentRecording(
+            None,
+            organisation=_organisation(request),
+            user=request.user,
+            can_see_names=_can(request, "patients.view_identifiable"),
+            today=timezone.localdate(),
+            initial=services.input_from_incident(incident),
+        )
+        _show_stored_problems(recording, _problems(error))
+        return _render_recording(request, recording, "", incident)
+    messages.success(
+        request, f"{incident.reference} submitted. The duties that follow are listed below."
+    )
+    return redirect("incidents:detail", pk=incident.pk)
+
+
+def _show_stored_problems(recording: IncidentRecording, problems: dict[str, list[str]]) -> None:
+    """Problems found in a stored draft, shown on the form drawn from it (rows in the stored
+    order, so "interventions.1" is the second row)."""
+    for form in recording.all_forms():
+        form.check()
+    recording._used_interventions = [r for r in recording.interventions if r.is_used()]
+    recording._used_staff = [r for r in recording.staff if r.is_used()]
+    recording._used_others = [r for r in recording.others if r.is_used()]
+    recording._used_injuries = [r for r in recording.injuries if r.is_used()]
+    recording.apply_problems(problems)
+
+
+# ---------------------------------------------------------------------------------------------
+# The incident page
+# ---------------------------------------------------------------------------------------------
+
+
+@require_permission(VIEW)
+def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation(request)
+    incident = get_in_organisation(
+        Incident.objects.select_related(
+            "ward", "patient", "created_by", "submitted_by", "reviewed_by", "closed_by"
+        ),
+        organisation,
+        pk=pk,
+    )
+    # The page names a patient: every view is audited.
+    audit_view(
+        actor=actor_from(request),
+        organisation=organisation,
+        obj=incident,
+        summary=f"{incident.reference} viewed",
+    )
+    now = timezone.now()
+    interventions = list(incident.interventions.all())
+    duties = presenters.duty_rows(
+        incident.duties.select_related("completed_by").order_by("due_at", "pk"), now
+    )
+    can_see_names = _can(request, "patients.view_identifiable")
+    can_record = _can(request, RECORD)
+    can_review = _can(request, REVIEW)
+    live = not incident.is_entered_in_error
+    status = incident.status
+    return render(
+        request,
+        "incidents/incident_detail.html",
+        {
+            "incident": incident,
+            "now": now,
+            "interventions": interventions,
+            "duties": duties,
+            "open_duties": [d for d in duties if d.is_open],
+            "timeline": presenters.timeline(incident, interventions, duties),
+            "summary": presenters.act_summary(incident, show_name=can_see_names),
+            "staff": list(incident.staff.select_related("user")),
+            "injuries": list(incident.injuries.all()),
+            "medical_reviews": list(incident.medical_reviews.select_related("recorded_by")),
+            "observations": list(incident.observations.select_related("recorded_by")),
+            "support": list(incident.support.select_related("recorded_by")),
+            "debriefs": list(incident.debriefs.select_related("recorded_by")),
+            "accounts": list(incident.accounts.select_related("recorded_by")),
+            "reviews": list(incident.reviews.select_related("recorded_by")),
+            "versions": presenters.version_rows(incident, services.incident_record(incident)),
+            "escalations": list(incident.escalations.select_related("acknowledged_by")),
+            "presenters": presenters,
+            "can_see_names": can_see_names,
+            "can_change": can_record and live and status != codes.Status.CLOSED,
+            "can_submit": can_record and live and status == codes.Status.DRAFT,
+            "can_follow_up": can_record and live and status != codes.Status.DRAFT,
+            "can_review": can_review and live and status == codes.Status.SUBMITTED,
+            "can_close": can_review and live and status == codes.Status.REVIEWED,
+            "can_mark_error": can_record and live,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Lifecycle: review, close, entered in error
+# ---------------------------------------------------------------------------------------------
+
+
+def _simple_action(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: type[Any] | None,
+    allowed: Callable[[Incident], bool],
+    act: Callable[[Incident, Any], Incident],
+    template: str,
+    done: str,
+) -> HttpResponse:
+    incident = _incident(request, pk)
+    if not allowed(incident):
+        messages.info(request, f"That cannot be done to {incident.reference} now")
+        return redirect("incidents:detail", pk=incident.pk)
+    form = form_class(request.POST or None) if form_class else None
+    problems: list[str] = []
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            act(incident, form.cleaned_data if form else {})
+        except ValidationError as error:
+            for field, messages_ in _problems(error).items():
+                for message in messages_:
+                    if form is not None and field in form.fields:
+                        form.add_error(field, message)
+                    else:
+                        problems.append(message)
+        else:
+            messages.success(request, done.format(reference=incident.reference))
+            return redirect("incidents:detail", pk=incident.pk)
+    summary = error_summary(form) if form is not None and form.errors else None
+    if problems:
+        summary = summary or {"titleText": "There is a problem", "errorList": []}
+        summary["errorList"] += [{"text": p} for p in problems]
+    return render(request, template, {"incident": incident, "form": form, "errors": summary})
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission(REVIEW)
+def incident_review(request: HttpRequest, pk: int) -> HttpResponse:
+    return _simple_action(
+        request,
+        pk,
+        form_class=IncidentReviewForm,
+        allowed=lambda i: not i.is_entered_in_error and i.status == codes.Status.SUBMITTED,
+        act=lambda incident, data: services.incident_review(
+            actor=actor_from(request), incident=incident, notes=data["notes"]
+        ),
+        template="incidents/review.html",
+        done="{reference} reviewed",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission(REVIEW)
+def incident_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _simple_action(
+        request,
+        pk,
+        form_class=None,
+        allowed=lambda i: not i.is_entered_in_error and i.status == codes.Status.REVIEWED,
+        act=lambda incident, data: services.incident_close(
+            actor=actor_from(request), incident=incident
+        ),
+        template="incidents/close.html",
+        done="{reference} closed",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission(RECORD)
+def incident_entered_in_error(request: HttpRequest, pk: int) -> HttpResponse:
+    return _simple_action(
+        request,
+        pk,
+        form_class=EnteredInErrorForm,
+        allowed=lambda i: not i.is_entered_in_error,
+        act=lambda incident, data: services.incident_mark_entered_in_error(
+            actor=actor_from(request), incident=incident, reason=data["reason"]
+        ),
+        template="incidents/entered_in_error.html",
+        done="{reference} marked as entered in error. It stays visible with the reason.",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# What follows: one page per kind of record
+# ---------------------------------------------------------------------------------------------
+
+
+def _follow_up(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: type[TimedForm],
+    duty_kinds: list[str],
+    title: str,
+    when: str,
+    save: Callable[[Incident, TimedForm, dt.datetime], Any],
+    template: str = "incidents/follow_up.html",
+    done: str,
+    form_kwargs: dict[str, Any] | None = None,
+    initial: dict[str, Any] | None = None,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    incident = _incident(request, pk)
+    if incident.is_entered_in_error or incident.status == codes.Status.DRAFT:
+        messages.info(
+            request,
+            "Submit the record before recording what followed"
+            if not incident.is_entered_in_error
+            else f"{incident.reference} was entered in error",
+        )
+        return redirect("incidents:detail", pk=incident.pk)
+    now = timezone.now()
+    form = form_class(
+        request.POST or None, now=now, when=when, initial=initial or {}, **(form_kwargs or {})
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(incident, form, now)
+        except ValidationError as error:
+            form.apply_problems(_problems(error))
+        else:
+            messages.success(request, done)
+            return redirect("incidents:detail", pk=incident.pk)
+    if request.method == "GET":
+        audit_view(
+            actor=actor_from(request),
+            organisation=_organisation(request),
+            obj=incident,
+            summary=f"{incident.reference} opened to record: {title.lower()}",
+        )
+    duty = (
+        Duty.objects.filter(
+            incident=incident,
+            kind__in=duty_kinds,
+            completed_at__isnull=True,
+            not_required_reason="",
+        )
+        .order_by("due_at", "pk")
+        .first()
+    )
+    row = presenters.duty_rows([duty], now)[0] if duty else None
+    return render(
+        request,
+        template,
+        {
+            "incident": incident,
+            "form": form,
+            "errors": error_summary(form),
+            "title": title,
+            "duty": row,
+            "now": now,
+            **(context or {}),
+        },
+    )
+
+
+def _person(request: HttpRequest) -> str:
+    return presenters.person_name(request.user)
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission(RECORD)
+def medical_review(request: HttpRequest, pk: int) -> HttpResponse:
+    def save(incident: Incident, form: TimedForm, now: dt.datetime) -> Any:
+        data = form.cleaned_data
+        return services.medical_review_record(
+            actor=actor_from(request),
+            incident=incident,
+            reviewed_at=data.get("moment"),
+            reviewer=data.get("reviewer") or "",
+            findings=data.get("findings") or "",
+            delay_reason=data.get("delay_reason") or "",
+            now=now,
+        )
+
+    initial = {"reviewer": _person(request)} if "doctor" in getattr(request, "roles", ()) else {}
+    return _follow_up(
+        request,
+        pk,
+        form_class=MedicalReviewForm,
+        duty_kinds=["medical_review"],
+        title="Medical review",
+        when="of the review",
+        save=save,
+        done="Medical review recorded",
+        initial=initial,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission(RECORD)
+def observations(request: HttpRequest, pk: int) -> HttpResponse:
+    kind = request.GET.get("kind") or request.POST.get("kind") or Observation.KIND_PHYSICAL
+    if kind not in {Observation.KIND_PHYSICAL, Observation.KIND_RT}:
+        raise Http404("No such observations")
+    rapid = kind == Observation.KIND_RT
+
+    def save(incident: Incident, form: TimedForm, now: dt.datetime) -> Any:
+        assert isinstance(form, ObservationForm)
+        data = form.cleaned_data
+        return services.observation_record(
+            actor=actor_from(request),
+            incident=incident,
+            taken_at=data.get("moment"),
+            kind=kind,
+            late_reason=data.get("late_reason") or "",
+            now=now,
+            **form.values(),
+        )
+
+    return _follow_up(
+        request,
+        pk,
+        form_class=ObservationForm,
+        duty_kinds=["rapid_tranquillisation_monitoring" if rapid else "physical_observations"],
+        title="Rapid tranquillisation check" if rapid else "Physical observations",
+        when="they were taken",
+        save=save,
+        template="incidents/observations.html",
+        done="Rapid tranquillisation check recorded" if rapid else "Observations recorded",
+        form_kwargs={"kind": kind},
+        context={"kind": kind, "rapid": rapid},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission(RECORD)
+def support(request: HttpRequest, pk: int) -> HttpResponse:
+    support_for = request.GET.get("for") or request.POST.get("for") or ""
+    if support_for not in {PostIncidentSupport.FOR_PATIENT, PostIncidentSupport.FOR_STAFF}:
+        raise Http404("No such support")
+
+    def save(incident: Incident, form: TimedForm, now: dt.datetime) -> Any:
+        data = form.cleaned_data
+        held = data.get("held") == "yes"
+        return services.support_record(
+            actor=actor_from(request),
+            incident=incident,
+            support_for=support_for,
+            held=held,
+            held_at=data.get("moment"),
+            not_held_reason="" if held else data.get("not_held_reason") or "",
+            notes=data.get("notes") or "",
+            late_reason=data.get("late_reason") or "",
+            now=now,
+        )
+
+    for_patient = support_for == PostIncidentSupport.FOR_PATIENT
+    return _follow_up(
+        request,
+        pk,
+        form_class=SupportForm,
+        duty_kinds=[f"post_incident_support_{support_for}"],
+        title="Post-incident support for the patient"
+        if for_patient
+        else "Post-incident support for staff",
+        when="of the support, or when it was offered",
+        save=save,
+        template="incidents/support.html",
+        done="Post-incident support recorded",
+        form_kwargs={"support_for": support_for},
+        context={"support_for": support_for},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission(RECORD)
+def debrief(request: HttpRequest, pk: int) -> HttpResponse:
+    def save(incident: Incident, form: TimedForm, now: dt.datetime) -> Any:
+        data = form.cleaned_data
+        held = data.get("held") == "yes"
+        took_part = held and data.get("patient_took_part") == "yes"
+        return services.debrief_record(
+            actor=actor_from(request),
+            incident=incident,
+            held=held,
+            held_at=data.get("moment"),
+            patient_took_part=took_part,
+            not_held_reason="" if took_part else data.get("not_held_reason") or "",
+            carer_took_part=bool(data.get("carer_took_part")),
+            attendees=data.get("attendees") or "",
+            learning=data.get("learning") or "",
+            late_reason=data.get("late_reason") or "",
+            now=now,
+        )
+
+    return _follow_up(
+        request,
+        pk,
+        form_class=DebriefForm,
+        duty_kinds=["post_incident_review"],
+        title="Post-incident reflection and learning review",
+        when="of the review",
+        save=save,
+        template="incidents/debrief.html",
+        done="Reflection and learning review recorded",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission(RECORD)
+def patient_account(request: HttpRequest, pk: int) -> HttpResponse:
+    def save(incident: Incident, form: TimedForm, now: dt.datetime) -> Any:
+        data = form.cleaned_data
+        return services.patient_account_record(
+            actor=actor_from(request),
+            incident=incident,
+            offered_at=data.get("moment"),
+            response=data.get("response") or "",
+            account=data.get("account") or "",
+            late_reason=data.get("late_reason") or "",
+            now=now,
+        )
+
+    return _follow_up(
+        request,
+        pk,
+        form_class=PatientAccountForm,
+        duty_kinds=["patient_account_offer"],
+        title="The patient's own account",
+        when="it was offered",
+        save=save,
+        template="incidents/patient_account.html",
+        done="The offer of an account is recorded",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission(RECORD)
+def review_record(request: HttpRequest, pk: int) -> HttpResponse:
+    kind = request.GET.get("kind") or request.POST.get("kind") or ""
+    if kind not in codes.ReviewKind.values:
+        raise Http404("No such review")
+
+    def save(incident: Incident, form: TimedForm, now: dt.datetime) -> Any:
+        data = form.cleaned_data
+        return services.review_record(
+            actor=actor_from(request),
+            incident=incident,
+            kind=kind,
+            reviewed_at=data.get("moment"),
+            reviewer=data.get("reviewer") or "",
+            notes=data.get("notes") or "",
+            late_reason=data.get("late_reason") or "",
+            now=now,
+        )
+
+    label = codes.ReviewKind(kind).label
+    initial = {"reviewer": _person(request)}
+    return _follow_up(
+        request,
+        pk,
+        form_class=ReviewForm,
+        duty_kinds=[kind],
+        title=str(label),
+        when="of the review",
+        save=save,
+        done=f"{label} recorded",
+        initial=initial,
+        context={"kind": kind},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission(RECORD)
+def duty_not_required(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = _incident(request, pk)
+    duty_id = request.GET.get("duty") or request.POST.get("duty") or ""
+    duty = (
+        Duty.objects.for_organisation(_organisation(request))
+        .filter(incident=incident, pk=duty_id if str(duty_id).isdigit() else 0)
+        .first()
+    )
+    if duty is None:
+        raise Http404("No such duty")
+    if not duty.is_open:
+        messages.info(request, f"{duty.label} is already done or not required")
+        return redirect("incidents:detail", pk=incident.pk)
+    form = NotRequiredForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.duty_mark_not_required(
+                actor=actor_from(request), duty=duty, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            for field, messages_ in _problems(error).items():
+                for message in messages_:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, f"{duty.label}: marked not required")
+            return redirect("incidents:detail", pk=incident.pk)
+    now = timezone.now()
+    return render(
+        request,
+        "incidents/not_required.html",
+        {
+            "incident": incident,
+            "form": form,
+            "errors": error_summary(form),
+            "duty": presenters.duty_rows([duty], now)[0],
+        },
+    )

@@ -1,0 +1,222 @@
+"""Recording a use of force in a real browser, at the end of a shift.
+
+Given a nurse signed in with a patient on her ward, when she records a restraint - prone for
+4 minutes, then supine for 6, three staff, no injury - and submits it, then the incident page
+shows the timeline of the interventions and the duties that follow (the medical review due
+within the hour...), and the ward's duties page lists them. Every fill, choice, tick and click
+is counted: the target is fewer than 40. Every page visited passes the accessibility check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from playwright.sync_api import Locator, Page, expect
+
+from rrp.audit.services import Actor
+from rrp.incidents.models import Incident
+from rrp.patients.models import Patient
+
+TARGET = 40
+# The ward clock: Monday 5 October 2026, 14:00; the restraint began at 13:20.
+NOW = dt.datetime(2026, 10, 5, 14, 0, tzinfo=ZoneInfo("Europe/London"))
+
+
+@dataclass
+class Interactions:
+    """Every fill, choice, tick and click the nurse makes, counted as she makes it."""
+
+    count: int = 0
+    steps: list[str] = field(default_factory=list)
+
+    def _note(self, what: str) -> None:
+        self.count += 1
+        self.steps.append(what)
+
+    def fill(self, target: Locator, text: str) -> None:
+        target.fill(text)
+        self._note(f"fill {text!r}")
+
+    def choose(self, target: Locator, *, label: str) -> None:
+        target.select_option(label=label)
+        self._note(f"choose {label!r}")
+
+    def tick(self, target: Locator) -> None:
+        target.check()
+        self._note("tick")
+
+    def click(self, target: Locator) -> None:
+        target.click()
+        self._note("click")
+
+
+@pytest.fixture
+def ward_clock() -> Iterator[None]:
+    # Ticking, so the browser and the live server see time pass as usual from 14:00.
+    with time_machine.travel(NOW, tick=True):
+        yield
+
+
+@pytest.fixture
+def oak_ward(transactional_db: None, make_ward: Callable[..., Any]) -> Any:
+    return make_ward(code="OAK", name="Oak Ward")
+
+
+@pytest.fixture
+def nurse_with_patient(
+    ward_clock: None, oak_ward: Any, organisation: Any, make_patient: Callable[..., Any],
+    make_admission: Callable[..., Any], client_for: Callable[..., Any], page: Page,
+    live_server: Any,
+) -> Any:
+    """Ada Okafor, staff nurse on Oak Ward, signed in; Jo Bloggs (P1001) on her ward; two
+    colleagues on the ward with her."""
+    from rrp.organisations.services import user_add
+
+    def colleague(username: str, full_name: str, job_title: str) -> Any:
+        return user_add(
+            actor=Actor(user=None, via="cli"), username=username, organisation=organisation,
+            role="ward_staff", full_name=full_name, job_title=job_title, home_ward=oak_ward,
+        )
+
+    nurse = colleague("ada", "Ada Okafor", "Staff nurse, band 5")
+    colleague("ali", "Ali Khan", "Healthcare assistant, band 3")
+    colleague("kim", "Kim Ode", "Staff nurse, band 5")
+    patient = make_patient(local_id="P1001", given_name="Jo", family_name="Bloggs")
+    make_admission(patient, oak_ward, admitted_on=dt.date(2026, 9, 1))
+    session = client_for(nurse, organisation).cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    return nurse
+
+
+def force_row(page: Page, number: int) -> Locator:
+    return page.get_by_role("group", name=f"Type of force {number}")
+
+
+def person_row(page: Page, number: int) -> Locator:
+    return page.get_by_role("group", name=f"Person {number}", exact=True)
+
+
+def question(page: Page, legend: str) -> Locator:
+    return page.get_by_role("group", name=legend)
+
+
+def test_a_nurse_records_a_restraint_in_under_forty_interactions(
+    nurse_with_patient: Any, visit: Callable[[str], Page], checked: Callable[[Page], Page],
+) -> None:
+    act = Interactions()
+    # Given the nurse on her home page
+    page = visit("/")
+
+    # When she records the restraint
+    act.click(page.get_by_role("link", name="Uses of force"))
+    checked(page)
+    act.click(page.get_by_role("button", name="Record a use of force"))
+    checked(page)
+    # The ward (hers) and the date (today) are already filled in, and so is her own row.
+    expect(page.get_by_label("Ward", exact=True)).to_have_value("OAK")
+    expect(page.get_by_label("Day", exact=True)).to_have_value("5")
+    expect(person_row(page, 1).get_by_label("Job title")).to_have_value("Staff nurse, band 5")
+
+    act.choose(page.get_by_label("Patient", exact=True), label="P1001 – Jo Bloggs")
+    act.choose(force_row(page, 1).get_by_label("Type or position"), label="Prone (face down)")
+    act.fill(force_row(page, 1).get_by_label("Started"), "1320")
+    act.fill(force_row(page, 1).get_by_label("Ended", exact=True), "13:24")
+    act.choose(force_row(page, 2).get_by_label("Type or position"), label="Supine (face up)")
+    act.fill(force_row(page, 2).get_by_label("Started"), "13:24")
+    act.fill(force_row(page, 2).get_by_label("Ended", exact=True), "1330")
+    act.choose(page.get_by_label("Main reason force was used"),
+               label="Prevent a patient being violent to others")
+    act.tick(page.get_by_label("Verbal de-escalation: calm talking, listening, negotiating"))
+    act.tick(page.get_by_label("Giving space or time out, reducing stimulation"))
+    act.fill(page.get_by_label("How was force used?"),
+             "Held prone on the floor for four minutes, then turned onto his back")
+    act.fill(page.get_by_label("What was the outcome?"), "Settled in his room, no injury")
+    act.click(question(page, "Were these types of force in the patient's care plan?")
+              .get_by_label("No"))
+    act.choose(person_row(page, 1).get_by_label("What they did"),
+               label="Team lead, giving instructions")
+    act.choose(person_row(page, 2).get_by_label("Name", exact=True), label="Ali Khan")
+    act.choose(person_row(page, 2).get_by_label("What they did"),
+               label="Supporting the head and monitoring the airway")
+    act.choose(person_row(page, 3).get_by_label("Name", exact=True), label="Kim Ode")
+    act.choose(person_row(page, 3).get_by_label("What they did"),
+               label="Monitoring physical and psychological wellbeing")
+    # Choosing a colleague brings their job title from their account.
+    expect(person_row(page, 2).get_by_label("Job title")).to_have_value(
+        "Healthcare assistant, band 3")
+    act.click(question(page, "Did the patient die or suffer a serious injury as a result?")
+              .get_by_label("No"))
+    act.click(question(page, "Was anyone injured?").get_by_label("No"))
+    act.click(page.get_by_label("No harm"))
+    act.click(page.get_by_label("Nobody is named in the care plan"))
+    act.click(page.get_by_role("button", name="Submit the record"))
+    checked(page)
+
+    # Then the incident page shows the timeline and the duties that follow
+    print(f"\nInteractions to record the restraint: {act.count} (target: fewer than {TARGET})")
+    print("  " + "\n  ".join(act.steps))
+    assert act.count < TARGET
+    incident = Incident.objects.get()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(incident.reference)
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("submitted")
+    timeline = page.get_by_role("table", name="Timeline of the interventions and the duties")
+    expect(timeline.get_by_role("row").nth(1)).to_contain_text("13:20–13:24")
+    expect(timeline.get_by_role("row").nth(1)).to_contain_text("Prone restraint")
+    expect(timeline.get_by_role("row").nth(1)).to_contain_text("4 minutes")
+    expect(timeline.get_by_role("row").nth(2)).to_contain_text("13:24–13:30")
+    expect(timeline.get_by_role("row").nth(2)).to_contain_text("Supine restraint")
+    expect(timeline.get_by_role("row").nth(2)).to_contain_text("6 minutes")
+    medical = timeline.get_by_role("row").filter(has_text="Medical review within 1 hour")
+    expect(medical).to_contain_text("by 14:20")
+    expect(medical).to_contain_text("Due soon")
+    expect(timeline).to_contain_text("Physical observations within 1 hour of restraint ending")
+    expect(page.get_by_text("Kim Ode")).to_be_visible()
+
+    # And the ward's duties page lists them, soonest first
+    page.get_by_role("link", name="Uses of force", exact=True).click()
+    checked(page)
+    page.get_by_role("link", name="Duties due and overdue").click()
+    checked(page)
+    page.get_by_label("Ward").select_option("OAK")
+    page.get_by_role("button", name="Show").click()
+    checked(page)
+    rows = page.get_by_role("table", name="Duties, overdue first then soonest due").get_by_role("row")
+    expect(rows.nth(1)).to_contain_text("Medical review within 1 hour of restraint")
+    expect(rows.nth(1)).to_contain_text(incident.reference)
+    expect(rows.nth(2)).to_contain_text("Physical observations")
+    expect(rows.nth(1).get_by_role("link", name="Record medical review")).to_be_visible()
+
+
+def test_the_error_summary_links_to_an_end_time_before_its_start(
+    nurse_with_patient: Any, visit: Callable[[str], Page], checked: Callable[[Page], Page],
+) -> None:
+    # Given the nurse on the recording form
+    page = visit("/uses-of-force/record/")
+    page.get_by_label("Patient", exact=True).select_option(label="P1001 – Jo Bloggs")
+    # When the prone restraint's end is typed before its start, and she submits
+    force_row(page, 1).get_by_label("Type or position").select_option(label="Prone (face down)")
+    force_row(page, 1).get_by_label("Started").fill("13:20")
+    force_row(page, 1).get_by_label("Ended", exact=True).fill("13:16")
+    page.get_by_label("How was force used?").fill("Held prone")
+    page.get_by_role("button", name="Submit the record").click()
+    checked(page)
+    # Then the error summary says so and its link takes her to that end time
+    summary = page.locator(".nhsuk-error-summary")
+    expect(summary).to_be_focused()
+    expect(page).to_have_title("Error: Record a use of force – Reducing Restrictive Practice")
+    link = summary.get_by_role("link", name="The physical restraint - prone ends before it starts")
+    link.click()
+    ended = force_row(page, 1).get_by_label("Ended", exact=True)
+    expect(ended).to_be_focused()
+    # and everything she typed is still there
+    expect(ended).to_have_value("13:16")
+    expect(force_row(page, 1).get_by_label("Started")).to_have_value("13:20")
+    expect(page.get_by_label("How was force used?")).to_have_value("Held prone")
+    expect(page.get_by_label("Patient", exact=True)).to_have_value(str(Patient.objects.get().pk))
+    assert not Incident.objects.exists()

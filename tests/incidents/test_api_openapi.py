@@ -1,0 +1,41 @@
+"""The OpenAPI document at /api/v1/openapi.json describes every use of force route, so
+integrators can generate clients and fuzz the API from it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+
+
+def test_the_schema_lists_the_use_of_force_paths(db: Any) -> None:
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    expected = {
+        "/api/v1/incidents": {"get", "post"},
+        "/api/v1/incidents/{incident_id}": {"get", "patch"},
+        "/api/v1/incidents/{incident_id}/submit": {"post"},
+        "/api/v1/incidents/{incident_id}/review": {"post"},
+        "/api/v1/incidents/{incident_id}/close": {"post"},
+        "/api/v1/incidents/{incident_id}/entered-in-error": {"post"},
+        "/api/v1/incidents/{incident_id}/medical-reviews": {"post"},
+        "/api/v1/incidents/{incident_id}/observations": {"post"},
+        "/api/v1/incidents/{incident_id}/post-incident-support": {"post"},
+        "/api/v1/incidents/{incident_id}/debriefs": {"post"},
+        "/api/v1/incidents/{incident_id}/patient-account": {"post"},
+        "/api/v1/incidents/{incident_id}/reviews": {"post"},
+        "/api/v1/incidents/{incident_id}/duties": {"get"},
+        "/api/v1/duties": {"get"},
+        "/api/v1/duties/{duty_id}/not-required": {"post"},
+        "/api/v1/patients": {"get", "post"},
+    }
+    for path, methods in expected.items():
+        assert path in paths, path
+        assert methods <= set(paths[path]), path
+    parameters = {p["name"] for p in paths["/api/v1/incidents"]["get"]["parameters"]}
+    assert {"ward", "from", "to", "type", "status", "limit", "offset"} <= parameters
+    states = next(p for p in paths["/api/v1/duties"]["get"]["parameters"] if p["name"] == "state")
+    assert set(states["schema"]["anyOf"][0]["enum"]) == {
+        "due", "overdue", "done", "done_late", "not_required",
+    }

@@ -1,0 +1,201 @@
+"""A throwaway PostgreSQL server for one test run.
+
+`pytest --postgres` runs the integration suite against a real PostgreSQL server, the database
+production uses, without any setup on the machine beyond `apt-get install postgresql`: this
+module initialises a cluster in a temporary directory, starts it on a free loopback port (and a
+socket directory inside the same temporary directory), and removes it all at the end.
+
+PostgreSQL's `initdb` and `postgres` refuse to run as root, so when the tests run as root (CI
+does) the cluster is owned by and run as the `postgres` user through `runuser`.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+INSTALL_HINT = "apt-get install postgresql"
+SUPERUSER = "postgres"
+
+
+class PostgresUnavailable(RuntimeError):
+    """The PostgreSQL server binaries are missing or the server would not start."""
+
+
+def find_bindir() -> Path:
+    """The directory holding initdb, pg_ctl and postgres: $RRP_PG_BINDIR, Debian's
+    /usr/lib/postgresql/<version>/bin (newest first), or wherever PATH finds pg_ctl."""
+    candidates: list[Path] = []
+    if os.environ.get("RRP_PG_BINDIR"):
+        candidates.append(Path(os.environ["RRP_PG_BINDIR"]))
+
+    def version(path: Path) -> int:
+        digits = re.match(r"\d+", path.parent.name)
+        return int(digits.group()) if digits else 0
+
+    candidates += sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=version, reverse=True)
+    on_path = shutil.which("pg_ctl")
+    if on_path:
+        candidates.append(Path(on_path).resolve().parent)
+    for bindir in candidates:
+        if all((bindir / tool).exists() for tool in ("initdb", "pg_ctl", "postgres")):
+            return bindir
+    raise PostgresUnavailable(
+        "pytest --postgres needs the PostgreSQL server binaries (initdb, pg_ctl, postgres), "
+        f"which were not found. Install them with: {INSTALL_HINT}"
+    )
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class PostgresServer:
+    bindir: Path
+    root: Path  # the temporary directory: data/, sockets/ and the server log
+    port: int
+    run_as: str | None  # the OS user the server runs as, when the tests run as root
+
+    @property
+    def datadir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def socket_dir(self) -> Path:
+        return self.root / "sockets"
+
+    @property
+    def logfile(self) -> Path:
+        return self.root / "server.log"
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    @classmethod
+    def start(cls) -> PostgresServer:
+        bindir = find_bindir()
+        run_as = None
+        if os.geteuid() == 0:
+            try:
+                pwd.getpwnam(SUPERUSER)
+            except KeyError:
+                raise PostgresUnavailable(
+                    f"running as root needs the '{SUPERUSER}' user to own the test cluster; "
+                    f"it comes with the server package: {INSTALL_HINT}"
+                ) from None
+            run_as = SUPERUSER
+        root = Path(tempfile.mkdtemp(prefix="rrp-pg-"))
+        server = cls(bindir=bindir, root=root, port=0, run_as=run_as)
+        try:
+            server.socket_dir.mkdir()
+            if run_as:
+                for path in (root, server.socket_dir):
+                    shutil.chown(path, user=run_as, group=pwd.getpwnam(run_as).pw_gid)
+            server._run(
+                "initdb", "-D", str(server.datadir), "-U", SUPERUSER, "--auth=trust",
+                "--encoding=UTF8", "--no-locale", "--no-sync",
+            )
+            # A port that is free now can be taken before the server binds it: try a few.
+            for attempt in range(3):
+                server.port = free_port()
+                try:
+                    server._pg_ctl_start()
+                    break
+                except PostgresUnavailable:
+                    if attempt == 2:
+                        raise
+        except BaseException:
+            server.remove()
+            raise
+        return server
+
+    def _pg_ctl_start(self) -> None:
+        # Durability settings are off: the cluster is thrown away, and the tests run faster.
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.socket_dir} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c max_connections=50"
+        )
+        self._run(
+            "pg_ctl", "-D", str(self.datadir), "-l", str(self.logfile), "-w", "-t", "60",
+            "-o", options, "start",
+        )
+
+    def stop(self) -> None:
+        if (self.datadir / "postmaster.pid").exists():
+            try:
+                self._run("pg_ctl", "-D", str(self.datadir), "-m", "fast", "-w", "stop")
+            except PostgresUnavailable:
+                self._run("pg_ctl", "-D", str(self.datadir), "-m", "immediate", "-w", "stop")
+
+    def remove(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def _run(self, tool: str, *args: str) -> None:
+        command = [str(self.bindir / tool), *args]
+        if self.run_as:
+            command = ["runuser", "-u", self.run_as, "--", *command]
+        result = subprocess.run(  # noqa: S603 - fixed tool names and our own arguments
+            command, capture_output=True, text=True, cwd=self.root, check=False
+        )
+        if result.returncode != 0:
+            log = self.logfile.read_text()[-2000:] if self.logfile.exists() else ""
+            raise PostgresUnavailable(
+                f"{tool} failed ({result.returncode}): {result.stderr.strip() or result.stdout}"
+                + (f"\nserver log:\n{log}" if log else "")
+            )
+
+    # -- databases -------------------------------------------------------------------------
+
+    def connect(self, dbname: str = "postgres") -> Any:
+        import psycopg
+
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                return psycopg.connect(
+                    host="127.0.0.1", port=self.port, user=SUPERUSER, dbname=dbname,
+                    autocommit=True,
+                )
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
+    def create_database(self, name: str, template: str | None = None) -> None:
+        from psycopg import sql
+
+        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template:
+            statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+        with self.connect() as connection:
+            connection.execute(statement)
+
+    def url(self, dbname: str) -> str:
+        """An RRP_DATABASE_URL for one database on this server."""
+        return f"postgres://{SUPERUSER}@127.0.0.1:{self.port}/{dbname}"
+
+    def django_settings(self, dbname: str) -> dict[str, Any]:
+        """A DATABASES entry for one database on this server."""
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": dbname,
+            "USER": SUPERUSER,
+            "PASSWORD": "",
+            "HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "CONN_MAX_AGE": 0,
+            "CONN_HEALTH_CHECKS": False,
+            "OPTIONS": {},
+        }
