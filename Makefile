@@ -35,11 +35,12 @@ $(VENV)/.test-installed: $(BIN)/rrp pyproject.toml
 
 test-install: $(VENV)/.test-installed assets
 
-# Unit and integration tests on SQLite, the integration suite again on a throwaway PostgreSQL
-# server started by the test setup, then the browser tests in headless Debian Chromium.
+# Unit and integration tests on SQLite; the integration suite again on a throwaway PostgreSQL
+# server the test setup starts (tests without the database are deselected there); then the
+# browser tests in headless Debian Chromium. Each step must collect tests (pytest exits 5 if not).
 test: test-install
-	$(BIN)/python -m pytest -q -m "not browser and not postgres"
-	$(BIN)/python -m pytest -q -m "postgres" --postgres
+	$(BIN)/python -m pytest -q -m "not browser"
+	$(BIN)/python -m pytest -q -m "not browser" --postgres
 	$(BIN)/python -m pytest -q -m "browser"
 
 lint: test-install

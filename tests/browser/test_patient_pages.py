@@ -56,7 +56,7 @@ def test_adding_a_patient_with_a_mistake_put_right(
     page.get_by_label("First name").fill("Ana")
     page.get_by_label("Last name").fill("Silva")
     fill_date(page, "Date of birth", "2", "7", "1990")
-    page.get_by_label("Sex").select_option("female")
+    page.get_by_label("Sex", exact=True).select_option("female")
     page.get_by_role("button", name="Save patient").click()
     summary = page.locator(".nhsuk-error-summary")
     expect(summary).to_be_visible()

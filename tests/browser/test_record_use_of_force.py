@@ -47,13 +47,13 @@ class Interactions:
         target.select_option(label=label)
         self._note(f"choose {label!r}")
 
-    def tick(self, target: Locator) -> None:
+    def tick(self, target: Locator, what: str) -> None:
         target.check()
-        self._note("tick")
+        self._note(f"tick {what!r}")
 
-    def click(self, target: Locator) -> None:
+    def click(self, target: Locator, what: str) -> None:
         target.click()
-        self._note("click")
+        self._note(f"click {what!r}")
 
 
 @pytest.fixture
@@ -114,9 +114,10 @@ def test_a_nurse_records_a_restraint_in_under_forty_interactions(
     page = visit("/")
 
     # When she records the restraint
-    act.click(page.get_by_role("link", name="Uses of force"))
+    act.click(page.get_by_role("navigation").get_by_role("link", name="Uses of force"),
+              "Uses of force")
     checked(page)
-    act.click(page.get_by_role("button", name="Record a use of force"))
+    act.click(page.get_by_role("button", name="Record a use of force"), "Record a use of force")
     checked(page)
     # The ward (hers) and the date (today) are already filled in, and so is her own row.
     expect(page.get_by_label("Ward", exact=True)).to_have_value("OAK")
@@ -132,13 +133,14 @@ def test_a_nurse_records_a_restraint_in_under_forty_interactions(
     act.fill(force_row(page, 2).get_by_label("Ended", exact=True), "1330")
     act.choose(page.get_by_label("Main reason force was used"),
                label="Prevent a patient being violent to others")
-    act.tick(page.get_by_label("Verbal de-escalation: calm talking, listening, negotiating"))
-    act.tick(page.get_by_label("Giving space or time out, reducing stimulation"))
+    act.tick(page.get_by_label("Verbal de-escalation: calm talking, listening, negotiating"),
+             "Verbal de-escalation")
+    act.tick(page.get_by_label("Giving space or time out, reducing stimulation"), "Giving space")
     act.fill(page.get_by_label("How was force used?"),
              "Held prone on the floor for four minutes, then turned onto his back")
     act.fill(page.get_by_label("What was the outcome?"), "Settled in his room, no injury")
     act.click(question(page, "Were these types of force in the patient's care plan?")
-              .get_by_label("No"))
+              .get_by_label("No", exact=True), "not in the care plan")
     act.choose(person_row(page, 1).get_by_label("What they did"),
                label="Team lead, giving instructions")
     act.choose(person_row(page, 2).get_by_label("Name", exact=True), label="Ali Khan")
@@ -151,11 +153,12 @@ def test_a_nurse_records_a_restraint_in_under_forty_interactions(
     expect(person_row(page, 2).get_by_label("Job title")).to_have_value(
         "Healthcare assistant, band 3")
     act.click(question(page, "Did the patient die or suffer a serious injury as a result?")
-              .get_by_label("No"))
-    act.click(question(page, "Was anyone injured?").get_by_label("No"))
-    act.click(page.get_by_label("No harm"))
-    act.click(page.get_by_label("Nobody is named in the care plan"))
-    act.click(page.get_by_role("button", name="Submit the record"))
+              .get_by_label("No", exact=True), "no death or serious injury")
+    act.click(question(page, "Was anyone injured?").get_by_label("No", exact=True),
+              "nobody injured")
+    act.click(page.get_by_label("No harm"), "No harm")
+    act.click(page.get_by_label("Nobody is named in the care plan"), "Nobody named")
+    act.click(page.get_by_role("button", name="Submit the record"), "Submit the record")
     checked(page)
 
     # Then the incident page shows the timeline and the duties that follow
@@ -179,14 +182,15 @@ def test_a_nurse_records_a_restraint_in_under_forty_interactions(
     expect(page.get_by_text("Kim Ode")).to_be_visible()
 
     # And the ward's duties page lists them, soonest first
-    page.get_by_role("link", name="Uses of force", exact=True).click()
+    page.get_by_role("navigation").get_by_role("link", name="Uses of force").click()
     checked(page)
     page.get_by_role("link", name="Duties due and overdue").click()
     checked(page)
     page.get_by_label("Ward").select_option("OAK")
     page.get_by_role("button", name="Show").click()
     checked(page)
-    rows = page.get_by_role("table", name="Duties, overdue first then soonest due").get_by_role("row")
+    worklist = page.get_by_role("table", name="Duties, overdue first then soonest due")
+    rows = worklist.get_by_role("row")
     expect(rows.nth(1)).to_contain_text("Medical review within 1 hour of restraint")
     expect(rows.nth(1)).to_contain_text(incident.reference)
     expect(rows.nth(2)).to_contain_text("Physical observations")

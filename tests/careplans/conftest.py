@@ -52,10 +52,15 @@ def plan_input(**overrides: Any) -> SafetyPlanInput:
         "preferred_interventions": ["16", "07"],
         "less_preferred_interventions": ["10"],
         "positions_to_avoid": ["01"],
-        "intervention_preferences": "Never face down: I was held like that before and couldn't breathe",
+        "intervention_preferences": (
+            "Never face down: I was held like that before and couldn't breathe"
+        ),
         "risk_factors": [
-            RiskFactorInput("respiratory", "Inhaler to hand; no pressure on the chest or back",
-                            "Asthma since childhood, uses a blue inhaler"),
+            RiskFactorInput(
+                "respiratory",
+                "Inhaler to hand; no pressure on the chest or back",
+                "Asthma since childhood, uses a blue inhaler",
+            ),
         ],
         "review_on": dt.date(2026, 4, 6),
     }
@@ -110,8 +115,11 @@ def restraint(system_actor: Any, oak: Any, jo: Any) -> Callable[..., Any]:
     from rrp.incidents.services import incident_create
 
     def record(
-        codes: tuple[str, ...] = ("07",), started_at: dt.datetime = NOW - 2 * HOUR,
-        minutes: int = 10, patient: Any = jo, ward: Any = oak,
+        codes: tuple[str, ...] = ("07",),
+        started_at: dt.datetime = NOW - 2 * HOUR,
+        minutes: int = 10,
+        patient: Any = jo,
+        ward: Any = oak,
     ) -> Any:
         step = dt.timedelta(minutes=minutes / len(codes))
         interventions = [
@@ -120,14 +128,28 @@ def restraint(system_actor: Any, oak: Any, jo: Any) -> Callable[..., Any]:
         ]
         ended = started_at + dt.timedelta(minutes=minutes)
         data = IncidentInput(
-            ward=ward, patient=patient, started_at=started_at, ended_at=ended, reason="10",
+            ward=ward,
+            patient=patient,
+            started_at=started_at,
+            ended_at=ended,
+            reason="10",
             description="Held after hitting out at another patient",
-            efforts_to_avoid="Talked calmly and offered space", outcome="Settled, no injury",
-            notification="not_applicable", in_care_plan=None, interventions=interventions,
-            staff=[StaffInput("Sam Lee", "Staff nurse", "lead"),
-                   StaffInput("Kim Ode", "Staff nurse", "monitoring_wellbeing")],
+            efforts_to_avoid="Talked calmly and offered space",
+            outcome="Settled, no injury",
+            notification="not_applicable",
+            in_care_plan=None,
+            interventions=interventions,
+            staff=[
+                StaffInput("Sam Lee", "Staff nurse", "lead"),
+                StaffInput("Kim Ode", "Staff nurse", "monitoring_wellbeing"),
+            ],
         )
-        return incident_create(actor=system_actor, organisation=ward.organisation, data=data,
-                               submit=True, now=max(ended, NOW))
+        return incident_create(
+            actor=system_actor,
+            organisation=ward.organisation,
+            data=data,
+            submit=True,
+            now=max(ended, NOW),
+        )
 
     return record

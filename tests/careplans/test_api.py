@@ -1,8 +1,8 @@
 """The safety plan and risk assessment API:
 
-    GET/POST /api/v1/patients/{id}/safety-plans
-    GET      /api/v1/patients/{id}/safety-plans/current
-    GET/POST /api/v1/patients/{id}/risk-assessments
+GET/POST /api/v1/patients/{id}/safety-plans
+GET      /api/v1/patients/{id}/safety-plans/current
+GET/POST /api/v1/patients/{id}/risk-assessments
 """
 
 from __future__ import annotations
@@ -26,8 +26,13 @@ PLAN = {
     "preferred_interventions": ["07", "16"],
     "less_preferred_interventions": ["10"],
     "positions_to_avoid": ["01"],
-    "risk_factors": [{"code": "respiratory", "notes": "Asthma",
-                      "strategies": "Inhaler to hand; no pressure on the chest"}],
+    "risk_factors": [
+        {
+            "code": "respiratory",
+            "notes": "Asthma",
+            "strategies": "Inhaler to hand; no pressure on the chest",
+        }
+    ],
     "review_on": "2026-04-06",
 }
 ASSESSMENT = {
@@ -64,10 +69,14 @@ def test_a_plan_posted_is_signed_by_the_tokens_user_and_returned_whole(
     assert body["co_produced"] is True
     assert body["positions_to_avoid"] == ["01"]
     assert body["preferred_interventions"] == ["07", "16"]
-    assert body["risk_factors"] == [{
-        "code": "respiratory", "label": "Asthma or another respiratory condition",
-        "notes": "Asthma", "strategies": "Inhaler to hand; no pressure on the chest",
-    }]
+    assert body["risk_factors"] == [
+        {
+            "code": "respiratory",
+            "label": "Asthma or another respiratory condition",
+            "notes": "Asthma",
+            "strategies": "Inhaler to hand; no pressure on the chest",
+        }
+    ]
     assert body["review_on"] == "2026-04-06"
     assert body["review_state"] == "in_date"
     assert body["entered_in_error"] is False
@@ -78,42 +87,72 @@ def test_the_current_plan_and_every_version(clock: Any, jo: Any, api: Any) -> No
     assert missing.status_code == 404
     assert missing.json() == {"detail": "This person has no current safety plan"}
     api.post(f"/api/v1/patients/{jo.pk}/safety-plans", PLAN)
-    api.post(f"/api/v1/patients/{jo.pk}/safety-plans",
-             {**PLAN, "occasion": "scheduled", "changes": "Nothing needed to change"})
+    api.post(
+        f"/api/v1/patients/{jo.pk}/safety-plans",
+        {**PLAN, "occasion": "scheduled", "changes": "Nothing needed to change"},
+    )
     current = api.get(f"/api/v1/patients/{jo.pk}/safety-plans/current").json()
     assert (current["version"], current["current"], current["changes"]) == (
-        2, True, "Nothing needed to change")
+        2,
+        True,
+        "Nothing needed to change",
+    )
     versions = api.get(f"/api/v1/patients/{jo.pk}/safety-plans").json()
     assert [(v["version"], v["current"]) for v in versions] == [(2, True), (1, False)]
     assert AuditEvent.objects.filter(action="view", object_id=str(jo.pk), via="api").count() == 2
 
 
 def test_every_problem_comes_back_as_422_by_field(clock: Any, jo: Any, api: Any) -> None:
-    body = {**PLAN, "persons_words": "", "preferred_interventions": ["07", "99"],
-            "risk_factors": [{"code": "asthma", "strategies": ""}], "review_on": None}
+    body = {
+        **PLAN,
+        "persons_words": "",
+        "preferred_interventions": ["07", "99"],
+        "risk_factors": [{"code": "asthma", "strategies": ""}],
+        "review_on": None,
+    }
     response = api.post(f"/api/v1/patients/{jo.pk}/safety-plans", body)
     assert response.status_code == 422
     problems = {tuple(p["loc"]): p["msg"] for p in response.json()["detail"]}
     assert problems == {
         ("body", "persons_words"): "Write down what the person said, in their own words",
-        ("body", "preferred_interventions", 1): "'99' is not an intervention type: use the MHSDS codes",
+        (
+            "body",
+            "preferred_interventions",
+            1,
+        ): "'99' is not an intervention type: use the MHSDS codes",
         ("body", "risk_factors", 0, "code"): "'asthma' is not a physical health risk factor",
         ("body", "review_on"): "Enter the date this will be reviewed",
     }
 
 
 def test_a_misspelt_field_is_refused_not_dropped(clock: Any, jo: Any, api: Any) -> None:
-    response = api.post(f"/api/v1/patients/{jo.pk}/safety-plans", {**PLAN, "trigers": "x"})
+    body = {
+        **PLAN,
+        "trigers": "x",
+        "risk_factors": [{"code": "respiratory", "strategies": "x", "note": "y"}],
+    }
+    response = api.post(f"/api/v1/patients/{jo.pk}/safety-plans", body)
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"][-1] == "trigers"
+    assert response.json()["detail"] == [
+        {
+            "loc": ["body", "trigers"],
+            "msg": "This is not a field of this record: check the spelling",
+        },
+        {
+            "loc": ["body", "risk_factors", 0, "note"],
+            "msg": "This is not a field of a risk factor: check the spelling",
+        },
+    ]
 
 
 def test_a_plan_through_the_api_meets_the_review_after_a_use_of_force(
     clock: Any, jo: Any, api: Any, restraint: Any
 ) -> None:
     incident = restraint(("01",))
-    response = api.post(f"/api/v1/patients/{jo.pk}/safety-plans",
-                        {**PLAN, "occasion": "after_incident", "incident_id": incident.pk})
+    response = api.post(
+        f"/api/v1/patients/{jo.pk}/safety-plans",
+        {**PLAN, "occasion": "after_incident", "incident_id": incident.pk},
+    )
     assert response.status_code == 201
     assert response.json()["incident_id"] == incident.pk
     assert Duty.objects.get(incident=incident, kind="care_plan_review").completed_at is not None
@@ -153,4 +192,8 @@ def test_another_organisations_patient_is_not_found(
     for path in ("safety-plans", "safety-plans/current", "risk-assessments"):
         assert api.get(f"/api/v1/patients/{other.pk}/{path}").status_code == 404
     assert api.post(f"/api/v1/patients/{other.pk}/safety-plans", PLAN).status_code == 404
+    # Whatever the body: the patient is looked up first.
+    hijack = {"local_id": "HIJACK"}
+    assert api.post(f"/api/v1/patients/{other.pk}/safety-plans", hijack).status_code == 404
+    assert api.post(f"/api/v1/patients/{other.pk}/risk-assessments", hijack).status_code == 404
     assert api.post(f"/api/v1/patients/{other.pk}/risk-assessments", ASSESSMENT).status_code == 404

@@ -34,8 +34,9 @@ def test_signing_a_new_version_after_the_incident_meets_the_duty(
 ) -> None:
     incident = restraint(("01",))
     services.safety_plan_version_create(
-        actor=nurse_actor, patient=jo, data=plan_input(occasion="after_incident",
-                                                       incident_id=incident.pk)
+        actor=nurse_actor,
+        patient=jo,
+        data=plan_input(occasion="after_incident", incident_id=incident.pk),
     )
     duty = care_plan_duty(incident)
     assert duty.completed_at == NOW
@@ -51,9 +52,14 @@ def test_a_risk_assessment_after_the_incident_meets_the_duty_too(
 ) -> None:
     incident = restraint(("07",))
     services.risk_assessment_create(
-        actor=nurse_actor, patient=jo,
-        data=assessment_input(occasion="after_incident", incident_id=incident.pk,
-                              assessed_on=NOW.date(), communicated_on=NOW.date()),
+        actor=nurse_actor,
+        patient=jo,
+        data=assessment_input(
+            occasion="after_incident",
+            incident_id=incident.pk,
+            assessed_on=NOW.date(),
+            communicated_on=NOW.date(),
+        ),
     )
     assert care_plan_duty(incident).completed_at == NOW
     assert "Risk assessment of 10/03/2026 recorded" in Review.objects.get(incident=incident).notes
@@ -77,15 +83,19 @@ def test_a_late_review_needs_the_reason_and_without_it_nothing_is_saved(
     data = plan_input(agreed_on=dt.date(2026, 3, 14), review_on=dt.date(2026, 4, 10))
     with pytest.raises(ValidationError) as raised:
         services.safety_plan_version_create(actor=nurse_actor, patient=jo, data=data)
-    assert raised.value.message_dict == {"late_reason": [
-        f"The care plan review after {incident.reference} was due by 13/03/2026 08:10: "
-        "say why it is late"
-    ]}
+    assert raised.value.message_dict == {
+        "late_reason": [
+            f"The care plan review after {incident.reference} was due by 13/03/2026 08:10: "
+            "say why it is late"
+        ]
+    }
     assert not SafetyPlanVersion.objects.exists()
     assert care_plan_duty(incident).is_open
 
     services.safety_plan_version_create(
-        actor=nurse_actor, patient=jo, data=data,
+        actor=nurse_actor,
+        patient=jo,
+        data=data,
         late_reason="Waited for the MDT meeting so Jo's sister could join",
     )
     duty = care_plan_duty(incident)

@@ -16,23 +16,36 @@ from rrp.careplans.inputs import HealthCheckInput
 from .conftest import ADMITTED, NOW
 
 
-def examination(done_on: dt.date, outcome: str = "examined", notes: str = "BP 124/80, chest clear") -> HealthCheckInput:
-    return HealthCheckInput(kind="examination", done_on=done_on, outcome=outcome,
-                            done_by_name="Dr Priya Shah", notes=notes)
+def examination(
+    done_on: dt.date, outcome: str = "examined", notes: str = "BP 124/80, chest clear"
+) -> HealthCheckInput:
+    return HealthCheckInput(
+        kind="examination",
+        done_on=done_on,
+        outcome=outcome,
+        done_by_name="Dr Priya Shah",
+        notes=notes,
+    )
 
 
 def test_an_examination_the_day_after_admission_is_within_24_hours(
     clock: Any, jo: Any, nurse_actor: Any
 ) -> None:
-    services.health_check_record(actor=nurse_actor, patient=jo, data=examination(dt.date(2026, 3, 3)))
+    services.health_check_record(
+        actor=nurse_actor, patient=jo, data=examination(dt.date(2026, 3, 3))
+    )
     health = selectors.health_status(jo, NOW.date())
     assert health.examination_state == "done"
     assert health.examination_due_on == dt.date(2026, 3, 3)
     assert health.examination.admission == health.admission
 
 
-def test_an_examination_two_days_after_admission_is_late(clock: Any, jo: Any, nurse_actor: Any) -> None:
-    services.health_check_record(actor=nurse_actor, patient=jo, data=examination(dt.date(2026, 3, 4)))
+def test_an_examination_two_days_after_admission_is_late(
+    clock: Any, jo: Any, nurse_actor: Any
+) -> None:
+    services.health_check_record(
+        actor=nurse_actor, patient=jo, data=examination(dt.date(2026, 3, 4))
+    )
     assert selectors.health_status(jo, NOW.date()).examination_state == "done_late"
 
 
@@ -58,16 +71,21 @@ def test_a_declined_examination_needs_the_reason_and_is_offered_again(
         "notes": ["Say why the examination did not happen and when it will be offered again"]
     }
     services.health_check_record(
-        actor=nurse_actor, patient=jo,
+        actor=nurse_actor,
+        patient=jo,
         data=examination(ADMITTED, "declined", notes="Too distressed; offer again tomorrow"),
     )
     assert selectors.health_status(jo, NOW.date()).examination_state == "declined"
-    assert [r.state for r in selectors.examinations_outstanding(jo.organisation, NOW.date())] == ["declined"]
+    assert [r.state for r in selectors.examinations_outstanding(jo.organisation, NOW.date())] == [
+        "declined"
+    ]
 
 
 def test_an_examination_needs_a_ward_stay(clock: Any, patient: Any, nurse_actor: Any) -> None:
     with pytest.raises(ValidationError) as raised:
-        services.health_check_record(actor=nurse_actor, patient=patient, data=examination(NOW.date()))
+        services.health_check_record(
+            actor=nurse_actor, patient=patient, data=examination(NOW.date())
+        )
     assert "needs a ward stay" in raised.value.message_dict["done_on"][0]
 
 
@@ -77,12 +95,30 @@ def test_medication_is_due_for_review_a_week_after_admission_then_on_the_date_se
     health = selectors.health_status(jo, NOW.date())
     assert (health.medication_due_on, health.medication_state) == (dt.date(2026, 3, 9), "overdue")
     with pytest.raises(ValidationError) as raised:
-        services.health_check_record(actor=nurse_actor, patient=jo, data=HealthCheckInput(
-            kind="medication_review", done_on=NOW.date(), outcome="reduced", done_by_name="Dr Shah"))
-    assert raised.value.message_dict == {"next_due_on": ["Enter the date of the next medication review"]}
-    services.health_check_record(actor=nurse_actor, patient=jo, data=HealthCheckInput(
-        kind="medication_review", done_on=NOW.date(), outcome="reduced", done_by_name="Dr Shah",
-        next_due_on=dt.date(2026, 3, 17)))
+        services.health_check_record(
+            actor=nurse_actor,
+            patient=jo,
+            data=HealthCheckInput(
+                kind="medication_review",
+                done_on=NOW.date(),
+                outcome="reduced",
+                done_by_name="Dr Shah",
+            ),
+        )
+    assert raised.value.message_dict == {
+        "next_due_on": ["Enter the date of the next medication review"]
+    }
+    services.health_check_record(
+        actor=nurse_actor,
+        patient=jo,
+        data=HealthCheckInput(
+            kind="medication_review",
+            done_on=NOW.date(),
+            outcome="reduced",
+            done_by_name="Dr Shah",
+            next_due_on=dt.date(2026, 3, 17),
+        ),
+    )
     health = selectors.health_status(jo, NOW.date())
     assert (health.medication_due_on, health.medication_state) == (dt.date(2026, 3, 17), "due_soon")
     assert not health.stomp_missing  # Jo has no learning disability or autism recorded
@@ -94,8 +130,13 @@ def test_a_person_with_a_learning_disability_needs_a_stomp_review(
     from rrp.patients.services import patient_update
 
     patient_update(actor=system_actor, patient=jo, learning_disability_autism="learning_disability")
-    review = HealthCheckInput(kind="medication_review", done_on=NOW.date(), outcome="no_change",
-                              done_by_name="Dr Shah", next_due_on=dt.date(2026, 3, 17))
+    review = HealthCheckInput(
+        kind="medication_review",
+        done_on=NOW.date(),
+        outcome="no_change",
+        done_by_name="Dr Shah",
+        next_due_on=dt.date(2026, 3, 17),
+    )
     services.health_check_record(actor=nurse_actor, patient=jo, data=review)
     assert selectors.health_status(jo, NOW.date()).stomp_missing
     review.stomp = True
@@ -107,9 +148,17 @@ def test_the_capacity_assessment_for_as_needed_medication_has_its_own_state(
     clock: Any, jo: Any, nurse_actor: Any
 ) -> None:
     assert selectors.health_status(jo, NOW.date()).capacity_state == "missing"
-    services.health_check_record(actor=nurse_actor, patient=jo, data=HealthCheckInput(
-        kind="capacity_prn", done_on=dt.date(2026, 3, 3), outcome="fluctuating",
-        done_by_name="Dr Shah", next_due_on=dt.date(2026, 3, 9)))
+    services.health_check_record(
+        actor=nurse_actor,
+        patient=jo,
+        data=HealthCheckInput(
+            kind="capacity_prn",
+            done_on=dt.date(2026, 3, 3),
+            outcome="fluctuating",
+            done_by_name="Dr Shah",
+            next_due_on=dt.date(2026, 3, 9),
+        ),
+    )
     health = selectors.health_status(jo, NOW.date())
     assert health.capacity_state == "overdue"
     assert health.capacity.outcome_label == "Capacity fluctuates: assess at each offer"

@@ -18,14 +18,18 @@ from .conftest import NOW, plan_input
 def error_links(page: str) -> list[tuple[str, str]]:
     """(anchor, message) of each link in the NHS.UK error summary."""
     summary = page.split('class="nhsuk-error-summary__body"', 1)[-1].split("</ul>", 1)[0]
-    return [(href, " ".join(text.split()))
-            for href, text in re.findall(r'<a href="([^"]+)"\s*>(.*?)</a>', summary, re.S)]
+    return [
+        (href, " ".join(text.split()))
+        for href, text in re.findall(r'<a href="([^"]+)"\s*>(.*?)</a>', summary, re.S)
+    ]
 
 
 def form_data(**overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "occasion": "admission",
-        "agreed_on_0": "9", "agreed_on_1": "3", "agreed_on_2": "2026",
+        "agreed_on[0]": "9",
+        "agreed_on[1]": "3",
+        "agreed_on[2]": "2026",
         "person_took_part": "yes",
         "persons_words": "Give me space and talk to me quietly.",
         "carer_took_part": "not_appropriate",
@@ -39,7 +43,9 @@ def form_data(**overrides: Any) -> dict[str, Any]:
         "rf_respiratory_notes": "Asthma",
         "rf_respiratory_strategies": "Inhaler to hand; nothing on the chest",
         "communication_needs": "Short sentences",
-        "review_on_0": "6", "review_on_1": "4", "review_on_2": "2026",
+        "review_on[0]": "6",
+        "review_on[1]": "4",
+        "review_on[2]": "2026",
         "confirm": "on",
     }
     data.update(overrides)
@@ -51,7 +57,9 @@ def nurse_client(client_for: Any, nurse: Any, organisation: Any) -> Any:
     return client_for(nurse, organisation)
 
 
-def test_a_nurse_writes_the_first_plan_through_the_form(clock: Any, jo: Any, nurse_client: Any) -> None:
+def test_a_nurse_writes_the_first_plan_through_the_form(
+    clock: Any, jo: Any, nurse_client: Any
+) -> None:
     page = nurse_client.get(f"/patients/{jo.pk}/safety-plan/write/").content.decode()
     assert "Write a safety plan" in page
     assert "I, Ada Okafor, confirm this plan was written with the people named above" in page
@@ -73,25 +81,38 @@ def test_a_nurse_writes_the_first_plan_through_the_form(clock: Any, jo: Any, nur
 def test_the_form_names_every_problem_and_keeps_what_was_typed(
     clock: Any, jo: Any, nurse_client: Any
 ) -> None:
-    data = form_data(persons_words="", rf_respiratory_strategies="", confirm="",
-                     review_on_0="", review_on_1="", review_on_2="", occasion="")
+    data = form_data(
+        persons_words="",
+        rf_respiratory_strategies="",
+        confirm="",
+        occasion="",
+        **{"review_on[0]": "", "review_on[1]": "", "review_on[2]": ""},
+    )
     page = nurse_client.post(f"/patients/{jo.pk}/safety-plan/write/", data).content.decode()
     assert "There is a problem" in page
     assert error_links(page) == [
         ("#id_occasion", "Choose why you are writing or reviewing the plan"),
         ("#id_review_on-0", "Enter the review date"),
         ("#id_confirm", "Confirm that you are signing this plan"),
-        ("#id_rf_respiratory_strategies",
-         "Enter how staff reduce the risk from asthma or another respiratory condition"),
+        (
+            "#id_rf_respiratory_strategies",
+            "Enter how staff reduce the risk from asthma or another respiratory condition",
+        ),
     ]
     assert "Pacing and going quiet" in page  # nothing typed is lost
     assert not SafetyPlanVersion.objects.exists()
 
 
-def test_the_service_problems_come_back_on_their_fields(clock: Any, jo: Any, nurse_client: Any) -> None:
-    page = nurse_client.post(f"/patients/{jo.pk}/safety-plan/write/",
-                             form_data(persons_words="")).content.decode()
-    assert ("#id_persons_words", "Write down what the person said, in their own words") in error_links(page)
+def test_the_service_problems_come_back_on_their_fields(
+    clock: Any, jo: Any, nurse_client: Any
+) -> None:
+    page = nurse_client.post(
+        f"/patients/{jo.pk}/safety-plan/write/", form_data(persons_words="")
+    ).content.decode()
+    assert (
+        "#id_persons_words",
+        "Write down what the person said, in their own words",
+    ) in error_links(page)
 
 
 def test_a_review_starts_from_the_current_plan_and_asks_what_changed(
@@ -103,8 +124,14 @@ def test_a_review_starts_from_the_current_plan_and_asks_what_changed(
     assert "This starts from version 1" in page
     assert "Offer the garden and a drink" in page  # carried over
     assert "What changed at this review, and why" in page
-    response = nurse_client.post(f"/patients/{jo.pk}/safety-plan/write/", form_data(
-        occasion="scheduled", changes="Added seated restraint as preferred", preferred_interventions=["07", "11"]))
+    response = nurse_client.post(
+        f"/patients/{jo.pk}/safety-plan/write/",
+        form_data(
+            occasion="scheduled",
+            changes="Added seated restraint as preferred",
+            preferred_interventions=["07", "11"],
+        ),
+    )
     assert response.status_code == 302
     assert selectors.current_safety_plan(jo).number == 2
 
@@ -118,8 +145,11 @@ def test_a_late_review_after_a_use_of_force_asks_why(
     page = nurse_client.get(f"/patients/{jo.pk}/safety-plan/write/").content.decode()
     assert f"This review follows {incident.reference}" in page
     assert "Why is this review later than the use of force record asked?" in page
-    data = form_data(occasion="after_incident", incident=str(incident.pk),
-                     agreed_on_0="14", review_on_0="10")
+    data = form_data(
+        occasion="after_incident",
+        incident=str(incident.pk),
+        **{"agreed_on[0]": "14", "review_on[0]": "10"},
+    )
     page = nurse_client.post(f"/patients/{jo.pk}/safety-plan/write/", data).content.decode()
     assert "say why it is late" in page
     data["late_reason"] = "The person was on leave until today"
@@ -156,9 +186,14 @@ def test_people_who_do_not_care_for_patients_are_refused(
     clock: Any, jo: Any, client_as: Any, role: str
 ) -> None:
     client = client_as(role)
-    for path in (f"/patients/{jo.pk}/safety-plan/", f"/patients/{jo.pk}/safety-plan/write/",
-                 f"/patients/{jo.pk}/safety-plan/print/", f"/patients/{jo.pk}/risk-assessments/",
-                 f"/patients/{jo.pk}/physical-health/", "/safety-plans/"):
+    for path in (
+        f"/patients/{jo.pk}/safety-plan/",
+        f"/patients/{jo.pk}/safety-plan/write/",
+        f"/patients/{jo.pk}/safety-plan/print/",
+        f"/patients/{jo.pk}/risk-assessments/",
+        f"/patients/{jo.pk}/physical-health/",
+        "/safety-plans/",
+    ):
         assert client.get(path).status_code == 403, path
 
 
@@ -167,9 +202,16 @@ def test_another_organisations_patient_is_not_found(
 ) -> None:
     other_org = make_organisation(ods_code="B2B")
     other = make_patient(local_id="B1", organisation=other_org)
-    for path in ("safety-plan/", "safety-plan/write/", "safety-plan/versions/",
-                 "safety-plan/print/", "risk-assessments/", "risk-assessments/add/",
-                 "physical-health/", "physical-health/examination/add/"):
+    for path in (
+        "safety-plan/",
+        "safety-plan/write/",
+        "safety-plan/versions/",
+        "safety-plan/print/",
+        "risk-assessments/",
+        "risk-assessments/add/",
+        "physical-health/",
+        "physical-health/examination/add/",
+    ):
         assert nurse_client.get(f"/patients/{other.pk}/{path}").status_code == 404, path
     response = nurse_client.post(f"/patients/{other.pk}/safety-plan/write/", form_data())
     assert response.status_code == 404

@@ -22,8 +22,9 @@ LONG = "Talk to me calmly, give me time, and tell me what is going to happen nex
 def pdf_text(body: bytes, tmp_path: Path) -> str:
     pdf = tmp_path / "plan.pdf"
     pdf.write_bytes(body)
-    result = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    )
     return " ".join(result.stdout.split())
 
 
@@ -66,12 +67,21 @@ def test_the_printed_plan_is_one_dated_versioned_page(
 def test_a_long_plan_still_prints_on_one_page(
     clock: Any, jo: Any, nurse_actor: Any, nurse_client: Any, tmp_path: Path
 ) -> None:
-    factors = [RiskFactorInput(code, "Keep holds short; watch breathing and colour", "Noted at admission")
-               for code in ("respiratory", "obesity", "heart_disease", "diabetes", "joint_impairment")]
+    factors = [
+        RiskFactorInput(code, "Keep holds short; watch breathing and colour", "Noted at admission")
+        for code in ("respiratory", "obesity", "heart_disease", "diabetes", "joint_impairment")
+    ]
     data = plan_input(
-        persons_words=LONG, green_support=LONG, amber_support=LONG, red_support=LONG,
-        triggers=LONG, what_to_avoid=LONG, communication_needs=LONG, risk_factors=factors,
-        dignity=LONG[:200], post_incident_support=LONG[:200],
+        persons_words=LONG,
+        green_support=LONG,
+        amber_support=LONG,
+        red_support=LONG,
+        triggers=LONG,
+        what_to_avoid=LONG,
+        communication_needs=LONG,
+        risk_factors=factors,
+        dignity=LONG[:200],
+        post_incident_support=LONG[:200],
     )
     services.safety_plan_version_create(actor=nurse_actor, patient=jo, data=data)
     response = nurse_client.get(f"/patients/{jo.pk}/safety-plan/print/")
@@ -82,8 +92,9 @@ def test_an_older_version_prints_saying_it_has_been_replaced(
     clock: Any, jo: Any, nurse_actor: Any, nurse_client: Any, tmp_path: Path
 ) -> None:
     services.safety_plan_version_create(actor=nurse_actor, patient=jo, data=plan_input())
-    services.safety_plan_version_create(actor=nurse_actor, patient=jo,
-                                        data=plan_input(changes="Nothing changed"))
+    services.safety_plan_version_create(
+        actor=nurse_actor, patient=jo, data=plan_input(changes="Nothing changed")
+    )
     response = nurse_client.get(f"/patients/{jo.pk}/safety-plan/print/?version=1")
     assert "Not the current plan: version 2 replaced it" in pdf_text(response.content, tmp_path)
 

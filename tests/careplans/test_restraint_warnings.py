@@ -7,13 +7,23 @@ import datetime as dt
 
 from rrp.careplans.warnings import PlanFacts, RiskFactorFact, restraint_warnings
 
-ASTHMA = RiskFactorFact("respiratory", "Asthma, blue inhaler", "Inhaler to hand; no pressure on the chest")
+ASTHMA = RiskFactorFact(
+    "respiratory", "Asthma, blue inhaler", "Inhaler to hand; no pressure on the chest"
+)
 
 
-def plan(*factors: RiskFactorFact, avoid: frozenset[str] = frozenset(), words: str = "") -> PlanFacts:
-    return PlanFacts(version=3, signed_on=dt.date(2026, 3, 2), risk_factors=factors,
-                     preferred=frozenset({"07"}), less_preferred=frozenset({"10"}),
-                     positions_to_avoid=avoid, persons_words=words)
+def plan(
+    *factors: RiskFactorFact, avoid: frozenset[str] = frozenset(), words: str = ""
+) -> PlanFacts:
+    return PlanFacts(
+        version=3,
+        signed_on=dt.date(2026, 3, 2),
+        risk_factors=factors,
+        preferred=frozenset({"07"}),
+        less_preferred=frozenset({"10"}),
+        positions_to_avoid=avoid,
+        persons_words=words,
+    )
 
 
 def test_prone_restraint_for_a_person_with_asthma_is_a_warning() -> None:
@@ -53,7 +63,9 @@ def test_a_position_the_person_asked_not_to_be_held_in_is_a_warning_in_their_wor
 
 
 def test_rapid_tranquillisation_with_a_prolonged_qtc_is_a_warning() -> None:
-    qtc = RiskFactorFact("prolonged_qtc", "QTc 480 ms on admission ECG", "Avoid haloperidol; ECG first")
+    qtc = RiskFactorFact(
+        "prolonged_qtc", "QTc 480 ms on admission ECG", "Avoid haloperidol; ECG first"
+    )
     warnings = restraint_warnings(plan(qtc), ["14"])
     assert [(w.rule, w.severity) for w in warnings] == [("rapid_tranquillisation_qtc", "warning")]
     assert warnings[0].strategies == ("Prolonged QTc interval: Avoid haloperidol; ECG first",)
@@ -96,7 +108,9 @@ def test_no_plan_or_no_conflict_gives_no_warnings() -> None:
 
 
 def test_codes_are_read_as_the_form_sends_them_and_unknown_ones_are_skipped() -> None:
-    assert [w.intervention_code for w in restraint_warnings(plan(ASTHMA), ["1", "02", "xx"])] == ["01"]
+    assert [w.intervention_code for w in restraint_warnings(plan(ASTHMA), ["1", "02", "xx"])] == [
+        "01"
+    ]
 
 
 def test_a_stored_plan_version_can_be_passed_as_it_is() -> None:

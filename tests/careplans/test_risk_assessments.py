@@ -20,7 +20,9 @@ from .conftest import NOW, assessment_input
 def test_an_assessment_is_recorded_with_its_assessor_and_becomes_current(
     clock: Any, jo: Any, nurse_actor: Any, nurse: Any
 ) -> None:
-    assessment = services.risk_assessment_create(actor=nurse_actor, patient=jo, data=assessment_input())
+    assessment = services.risk_assessment_create(
+        actor=nurse_actor, patient=jo, data=assessment_input()
+    )
     assert assessment.assessor_name == "Ada Okafor"
     assert assessment.assessed_by == nurse
     assert assessment.recorded_at == NOW
@@ -28,13 +30,22 @@ def test_an_assessment_is_recorded_with_its_assessor_and_becomes_current(
     assert assessment.communicated_labels == "The whole multidisciplinary team"
     assert selectors.current_risk_assessment(jo) == assessment
     assert assessment.review_state_on(dt.date(2026, 4, 7)) == "overdue"
-    assert AuditEvent.objects.filter(object_type="careplans.riskassessment", action="create").exists()
+    assert AuditEvent.objects.filter(
+        object_type="careplans.riskassessment", action="create"
+    ).exists()
 
 
 def test_every_problem_is_named_at_once(clock: Any, jo: Any, nurse_actor: Any) -> None:
     bad = assessment_input(
-        summary=" ", risk_to_self="", risk_to_others="extreme", sources=[], occasion="",
-        communicated_to=["mdt"], communicated_on=None, review_on=None, assessed_on=None,
+        summary=" ",
+        risk_to_self="",
+        risk_to_others="extreme",
+        sources=[],
+        occasion="",
+        communicated_to=["mdt"],
+        communicated_on=None,
+        review_on=None,
+        assessed_on=None,
     )
     with pytest.raises(ValidationError) as raised:
         services.risk_assessment_create(actor=nurse_actor, patient=jo, data=bad)
@@ -51,10 +62,14 @@ def test_every_problem_is_named_at_once(clock: Any, jo: Any, nurse_actor: Any) -
     assert not RiskAssessment.objects.exists()
 
 
-def test_findings_cannot_be_shared_before_the_assessment(clock: Any, jo: Any, nurse_actor: Any) -> None:
+def test_findings_cannot_be_shared_before_the_assessment(
+    clock: Any, jo: Any, nurse_actor: Any
+) -> None:
     with pytest.raises(ValidationError) as raised:
         services.risk_assessment_create(
-            actor=nurse_actor, patient=jo, data=assessment_input(communicated_on=dt.date(2026, 3, 8))
+            actor=nurse_actor,
+            patient=jo,
+            data=assessment_input(communicated_on=dt.date(2026, 3, 8)),
         )
     assert raised.value.message_dict == {
         "communicated_on": ["The findings cannot be shared before the assessment"]

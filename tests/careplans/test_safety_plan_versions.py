@@ -25,8 +25,13 @@ def test_the_first_plan_is_version_1_signed_by_its_author_with_their_job_title(
     from rrp.organisations.services import user_add
 
     nurse = make_user("ward_staff", username="ada", full_name="Ada Okafor")
-    user_add(actor=system_actor, username="ada", organisation=jo.organisation, role="doctor",
-             job_title="Staff nurse, band 5")
+    user_add(
+        actor=system_actor,
+        username="ada",
+        organisation=jo.organisation,
+        role="doctor",
+        job_title="Staff nurse, band 5",
+    )
     version = services.safety_plan_version_create(
         actor=Actor(user=nurse), patient=jo, data=plan_input()
     )
@@ -49,9 +54,12 @@ def test_a_review_is_the_next_version_and_becomes_the_current_plan(
     first = services.safety_plan_version_create(actor=nurse_actor, patient=jo, data=plan_input())
     clock.move_to(NOW + dt.timedelta(days=20))
     review = dataclasses.replace(
-        SafetyPlanInput.from_version(first), occasion="scheduled", agreed_on=dt.date(2026, 3, 30),
+        SafetyPlanInput.from_version(first),
+        occasion="scheduled",
+        agreed_on=dt.date(2026, 3, 30),
         persons_words="Still the garden. And my sister can visit on Sundays now.",
-        person_took_part="yes", review_on=dt.date(2026, 4, 27),
+        person_took_part="yes",
+        review_on=dt.date(2026, 4, 27),
         changes="Added Sunday visits to what helps; nothing else changed",
     )
     second = services.safety_plan_version_create(actor=nurse_actor, patient=jo, data=review)
@@ -80,11 +88,16 @@ def test_every_problem_is_named_at_once_and_nothing_is_written(
     clock: Any, jo: Any, nurse_actor: Any
 ) -> None:
     bad = plan_input(
-        occasion="whenever", agreed_on=dt.date(2026, 3, 11), persons_words=" ", triggers="",
-        preferred_interventions=["01", "99"], less_preferred_interventions=["01"],
+        occasion="whenever",
+        agreed_on=dt.date(2026, 3, 11),
+        persons_words=" ",
+        triggers="",
+        preferred_interventions=["01", "99"],
+        less_preferred_interventions=["01"],
         positions_to_avoid=["14"],
         risk_factors=[RiskFactorInput("respiratory", ""), RiskFactorInput("respiratory", "x")],
-        review_on=dt.date(2026, 3, 9), carer_took_part="",
+        review_on=dt.date(2026, 3, 9),
+        carer_took_part="",
     )
     with pytest.raises(ValidationError) as raised:
         services.safety_plan_version_create(actor=nurse_actor, patient=jo, data=bad)
@@ -112,7 +125,9 @@ def test_every_problem_is_named_at_once_and_nothing_is_written(
     assert not AuditEvent.objects.filter(object_type="careplans.safetyplanversion").exists()
 
 
-def test_a_review_date_more_than_a_year_away_is_refused(clock: Any, jo: Any, nurse_actor: Any) -> None:
+def test_a_review_date_more_than_a_year_away_is_refused(
+    clock: Any, jo: Any, nurse_actor: Any
+) -> None:
     with pytest.raises(ValidationError) as raised:
         services.safety_plan_version_create(
             actor=nurse_actor, patient=jo, data=plan_input(review_on=dt.date(2027, 3, 12))
@@ -128,7 +143,9 @@ def test_a_version_entered_in_error_stays_visible_and_the_one_before_is_current_
         actor=nurse_actor, patient=jo, data=plan_input(changes="Written for the wrong person")
     )
     with pytest.raises(ValidationError):
-        services.safety_plan_version_mark_entered_in_error(actor=nurse_actor, version=second, reason=" ")
+        services.safety_plan_version_mark_entered_in_error(
+            actor=nurse_actor, version=second, reason=" "
+        )
     services.safety_plan_version_mark_entered_in_error(
         actor=nurse_actor, version=second, reason="Recorded against the wrong patient"
     )
@@ -143,7 +160,9 @@ def test_a_version_entered_in_error_stays_visible_and_the_one_before_is_current_
 
 def test_a_plan_not_written_with_the_person_says_so(clock: Any, jo: Any, nurse_actor: Any) -> None:
     version = services.safety_plan_version_create(
-        actor=nurse_actor, patient=jo, data=plan_input(person_took_part="not_able", persons_words="")
+        actor=nurse_actor,
+        patient=jo,
+        data=plan_input(person_took_part="not_able", persons_words=""),
     )
     assert not version.co_produced
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from rrp.careplans.warnings import PlanFacts, codes_not_in_plan, types_in_plan
 
-PLAN = PlanFacts(version=1, preferred=frozenset({"07", "16"}), less_preferred=frozenset({"10"}),
-                 positions_to_avoid=frozenset({"01"}))
+PLAN = PlanFacts(
+    version=1,
+    preferred=frozenset({"07", "16"}),
+    less_preferred=frozenset({"10"}),
+    positions_to_avoid=frozenset({"01"}),
+)
 
 
 def test_types_all_agreed_in_the_plan_were_part_of_it() -> None:

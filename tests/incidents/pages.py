@@ -13,6 +13,9 @@ import re
 from typing import Any
 
 TODAY = dt.date(2026, 10, 5)
+LINK = r'<a href="([^"]+)"\s*>(.*?)</a>'
+SELECT = r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>'
+TEXTAREA = r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>'
 
 
 def add_oak_nurse(organisation: Any, ward: Any) -> Any:
@@ -35,7 +38,7 @@ def restraint_form(patient: Any, nurse: Any, /, **changes: Any) -> dict[str, Any
         "interventions-rows": "4", "staff-rows": "5", "others-rows": "1", "injuries-rows": "1",
         "ward": "OAK",
         "patient": str(patient.pk),
-        "date[0]": "5", "date[1]": "10", "date[2]": "2026",
+        "date_0": "5", "date_1": "10", "date_2": "2026",
         "interventions-0-type_code": "01",
         "interventions-0-started_at": "1200",
         "interventions-0-ended_at": "12:04",
@@ -84,7 +87,7 @@ def error_items(response: Any) -> list[tuple[str, str]]:
     assert summary, "no error summary on the page"
     return [
         (html.unescape(re.sub(r"\s+", " ", text).strip()), href)
-        for href, text in re.findall(r'<a href="([^"]+)"\s*>(.*?)</a>', summary.group(0), flags=re.S)
+        for href, text in re.findall(LINK, summary.group(0), flags=re.S)
     ]
 
 
@@ -109,10 +112,10 @@ def form_from(response: Any) -> dict[str, Any]:
                 data.setdefault(name.group(1), []).append(value.group(1) if value else "on")
             continue
         data[name.group(1)] = value.group(1) if value else ""
-    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, flags=re.S):
+    for name, body in re.findall(SELECT, form, flags=re.S):
         chosen = re.search(r'<option value="([^"]*)"[^>]*\sselected', body)
         data[name] = chosen.group(1) if chosen else ""
-    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, flags=re.S):
+    for name, body in re.findall(TEXTAREA, form, flags=re.S):
         data[name] = html.unescape(body.strip("\n"))
     data = {k: (v[0] if isinstance(v, list) and len(v) == 1 and k != "de_escalation" else v)
             for k, v in data.items()}

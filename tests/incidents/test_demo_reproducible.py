@@ -29,9 +29,10 @@ START = dt.date(2026, 8, 1)
 SYSTEM = Actor(user=None, via="cli")
 
 
-def small_demo(ods_code: str, seed: int, today: dt.date = TODAY) -> Any:
+def small_demo(ods_code: str, seed: int, today: dt.date = TODAY, **options: Any) -> Any:
     """A minimal organisation: two wards, stays filling their beds from START, bed days, and
-    the demo's uses of force from `seed`. The wards and stays are the same for every seed."""
+    the demo's uses of force from `seed` (`options` go to seed_incidents). The wards and stays
+    are the same for every seed."""
     organisation = organisation_create(actor=SYSTEM, ods_code=ods_code, name=f"Trust {ods_code}")
     wards = {
         "ASH": ward_create(actor=SYSTEM, organisation=organisation, code="ASH", name="Ash Ward",
@@ -63,7 +64,7 @@ def small_demo(ods_code: str, seed: int, today: dt.date = TODAY) -> Any:
     bed_days_compute_from_admissions(actor=SYSTEM, organisation=organisation,
                                      first_month=START, last_month=today)
     seed_incidents(DemoContext(rng=random.Random(seed), organisation=organisation, wards=wards,
-                               today=today, start=START, actor=SYSTEM))
+                               today=today, start=START, actor=SYSTEM), **options)
     return organisation
 
 

@@ -92,3 +92,24 @@ def test_observations_not_taken_need_the_reason_and_what_was_done_instead(
     assert refused.status_code == 201
     assert refused.json()["not_taken_reason"] == "Refused, pushed the cuff away"
     assert _checks(nurse_api, incident_id)[0][1] == "done"
+
+
+def test_checks_stop_when_the_rapid_tranquillisation_is_taken_out_of_the_record(
+    nurse_api: Any, patient: Any, clock: Any
+) -> None:
+    clock.move_to(at(20))
+    incident_id = nurse_api.post(
+        "/api/v1/incidents", _with_rapid_tranquillisation(patient.pk)
+    ).json()["id"]
+    clock.move_to(at(60))
+    _check(nurse_api, incident_id, at(60))
+    url = f"/api/v1/incidents/{incident_id}"
+
+    nurse_api.patch(url, {"outcome": "Slept", "change_reason": "Outcome at handover"})
+    assert _checks(nurse_api, incident_id)[-1] == (2, "due", at(120))  # the checks go on
+
+    nurse_api.patch(url, {
+        "interventions": [{"type": "07", "started_at": iso(at(0)), "ended_at": iso(at(5))}],
+        "change_reason": "The injection was recorded against the wrong patient",
+    })
+    assert _checks(nurse_api, incident_id) == [(1, "done", at(65)), (2, "not_required", at(120))]

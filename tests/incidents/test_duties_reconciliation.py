@@ -106,3 +106,18 @@ def test_done_duties_and_a_persons_not_required_reason_survive_an_amendment(
     assert kept["not_required_reason"] == "The consultant psychiatrist authorised the seclusion"
     medical = duty_named(duties, "medical_review")
     assert medical["state"] == "done" and when(medical["completed_at"]) == at(30)
+
+
+def test_meeting_a_review_while_restraint_goes_on_makes_the_next_one(
+    nurse_api: Any, patient: Any, clock: Any
+) -> None:
+    clock.move_to(at(30))
+    incident_id = nurse_api.post("/api/v1/incidents", _mechanical(patient.pk)).json()["id"]
+    clock.move_to(at(55))
+    reply = nurse_api.post(f"/api/v1/incidents/{incident_id}/reviews", {
+        "kind": "mechanical_restraint_review", "reviewed_at": iso(at(55)), "reviewer": "Dr Rao",
+        "notes": "Limbs checked, circulation good; continue",
+    })
+    reviews = [(d["sequence"], d["state"], when(d["due_at"])) for d in reply.json()["duties"]
+               if d["duty"] == "mechanical_restraint_review"]
+    assert reviews == [(1, "done", at(60)), (2, "due", at(hours=5))]

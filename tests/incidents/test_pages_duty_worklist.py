@@ -8,10 +8,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rrp.incidents import services
-
 from incidents.conftest import NOW, at, restraint_input
 from incidents.pages import text_of
+from rrp.incidents import services
 
 
 def rows_of(response: Any) -> list[str]:
@@ -29,8 +28,8 @@ def test_overdue_first_then_soonest_due_each_with_a_link_to_record_it(
     rows = rows_of(response)
     # At 14:00: medical review due 13:00 and observations due 13:10 are overdue.
     assert rows[0].startswith("5 October 2026 13:00 Medical review within 1 hour of restraint "
-                              "Doctor " + incident.reference + " Oak Ward · P1001 Overdue "
-                              "Record medical review")
+                              "Doctor " + incident.reference + " Oak Ward · P1001 Overdue 1 hour "
+                              "overdue Record medical review")
     assert rows[1].startswith("5 October 2026 13:10 Physical observations")
     assert "Overdue" in rows[1]
     assert rows[2].startswith("6 October 2026 12:10 Post-incident support offered to the patient")
@@ -78,7 +77,7 @@ def test_the_ward_page_shows_what_is_due_and_its_latest_uses_of_force(
     page = text_of(client_as("ward_staff").get("/wards/OAK/"))
     assert "Duties due and overdue 2 overdue, 7 in all after uses of force on this ward." in page
     assert ("5 October 2026, 13:00 Medical review within 1 hour of restraint Doctor · "
-            f"{incident.reference} Overdue Record medical review") in page
+            f"{incident.reference} Overdue 1 hour overdue Record medical review") in page
     assert (f"{incident.reference} 5 October 2026, 12:00 Standing restraint, side restraint "
             "Submitted") in page
     # People who see no patient-level records see neither.

@@ -22,7 +22,8 @@ def test_the_lead_acknowledges_a_serious_injury(
             f"force Harm Action 5 October 2026, 14:00 {serious.reference}") in page
     assert "Death or serious injury Acknowledge" in page
     incident_page = text_of(client.get(f"/uses-of-force/{serious.pk}/"))
-    assert "Death or serious injury The restrictive practice lead was told on 5 October 2026, 14:00" in incident_page
+    assert ("Death or serious injury The restrictive practice lead was told on 5 October 2026, "
+            "14:00") in incident_page
 
     escalation = serious.escalations.get()
     assert client.post(URL, {"escalation": escalation.pk}).status_code == 302

@@ -10,11 +10,10 @@ from typing import Any
 
 import pytest
 
-from rrp.incidents.inputs import InterventionInput
-from rrp.incidents.models import Duty
-
 from incidents.conftest import at
 from incidents.pages import error_links, text_of
+from rrp.incidents.inputs import InterventionInput
+from rrp.incidents.models import Duty
 
 
 @pytest.fixture
@@ -32,7 +31,7 @@ def duty(incident: Any, kind: str) -> Duty:
 
 
 def when(hour: str, minute: str = "00", **more: Any) -> dict[str, Any]:
-    return {"on[0]": "5", "on[1]": "10", "on[2]": "2026", "at": f"{hour}:{minute}", **more}
+    return {"on_0": "5", "on_1": "10", "on_2": "2026", "at": f"{hour}:{minute}", **more}
 
 
 def test_a_late_medical_review_needs_the_reason_for_the_delay(
@@ -56,7 +55,7 @@ def test_a_late_medical_review_needs_the_reason_for_the_delay(
 def test_a_medical_review_names_every_missing_answer(incident: Any, staff: Any, clock: Any
                                                      ) -> None:
     response = staff.post(f"/uses-of-force/{incident.pk}/medical-review/",
-                          {"on[0]": "", "on[1]": "", "on[2]": "", "at": "9pm"})
+                          {"on_0": "", "on_1": "", "on_2": "", "at": "9pm"})
     links = error_links(response)
     assert links["Enter the date of the review"] == "#id_on-0"
     assert links["Enter the time of the review as a 24-hour time, like 14:05 or 1405"] == "#id_at"

@@ -74,7 +74,8 @@ def test_a_duty_done_late_shows_when_by_whom_and_why(
     )
     page = text_of(client_as("ward_staff").get(f"/uses-of-force/{incident.pk}/"))
     assert ("Medical review within 1 hour of restraint Doctor · Done 5 October 2026, 13:15 by "
-            "Sam Lee Reason for the delay: Doctor was at another ward's emergency Done late") in page
+            "Sam Lee Reason for the delay: Doctor was at another ward's emergency "
+            "Done late") in page
     assert "Medical reviews When 5 October 2026, 13:15 Doctor Dr Priya Shah" in page
 
 

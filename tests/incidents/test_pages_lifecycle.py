@@ -91,7 +91,8 @@ def test_a_ward_manager_reviews_then_closes_the_record(
     incident.refresh_from_db()
     assert (incident.status, incident.review_notes) == ("closed", "Complete; debrief booked")
     page = text_of(client.get(f"{url}/"))
-    assert "Ward manager's review By Tom Brennan on 5 October 2026, 14:00 Complete; debrief booked" in page
+    assert ("Ward manager's review By Tom Brennan on 5 October 2026, 14:00 "
+            "Complete; debrief booked") in page
     assert "Closed" in page and "Amend the record" not in page
     # A closed record cannot be changed: its change page goes back to the record.
     assert client.get(f"{url}/change/")["Location"] == f"{url}/"

@@ -9,11 +9,10 @@ from typing import Any
 
 import pytest
 
-from rrp.incidents import services
-from rrp.incidents.inputs import InterventionInput
-
 from incidents.conftest import NOW, at, restraint_input
 from incidents.pages import error_links, text_of
+from rrp.incidents import services
+from rrp.incidents.inputs import InterventionInput
 
 
 @pytest.fixture

@@ -80,7 +80,7 @@ def test_recording_cannot_name_their_patient_or_ward(
     client = client_for(make_user(username="alex_all", roles=ALL_CLINICAL), organisation)
     page = client.post("/uses-of-force/record/", {
         "action": "submit", "ward": "BXW", "patient": str(theirs.patient_id),
-        "patient_local_id": "BSECRET1", "date[0]": "5", "date[1]": "10", "date[2]": "2026",
+        "patient_local_id": "BSECRET1", "date_0": "5", "date_1": "10", "date_2": "2026",
     }).content.decode()
     assert "No patient has the local identifier BSECRET1" in page
     assert "Choose the ward where force was used" in page

@@ -28,7 +28,6 @@ from rrp.standards.models import (
     EvidenceAttachment,
     PeerReview,
     PeerReviewResponse,
-    StatementAssessment,
 )
 
 from .conftest import assessment_of, rate_everything
@@ -39,7 +38,7 @@ REVIEWER_SPACE = "compliance/peer-reviews/"
 NEVER_WALKED = {"sign-out/", "sign-in/"}  # signing out would end the walk, not test it
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 # What the assessing organisation holds that the reviewer must never see outside the review.
-SECRETS = ("P1001", "Bloggs", "9434765919", "943 476 5919", "Only-A narrative of 2025",
+SECRETS = ("SECRET77", "Quartermaine", "Zebedee", "Only-A narrative of 2025",
            "Old policy only in 2025", "Only-A action", "2025/26 annual", "Kept from reviewers")
 
 
@@ -68,11 +67,12 @@ def fill(route: str, number: int) -> list[str]:
 @pytest.fixture
 def world(
     organisation: Any, make_organisation: Any, make_user: Any, lead_actor: Actor, make_cycle: Any,
-    upload_evidence: Any, patient: Any, ward: Any, record_restraint: Any, lead: Any,
+    upload_evidence: Any, make_patient: Any, ward: Any, record_restraint: Any, lead: Any,
 ) -> dict[str, Any]:
     """Example NHS Trust (assessing) with patients, a use of force, two cycles, evidence,
     actions and a second peer review; Eastfield's lead invited to one cycle."""
-    record_restraint(dt.datetime(2026, 6, 1, 12, 0, tzinfo=LONDON))
+    person = make_patient(local_id="SECRET77", given_name="Zebedee", family_name="Quartermaine")
+    record_restraint(dt.datetime(2026, 6, 1, 12, 0, tzinfo=LONDON), patient=person)
     old = make_cycle(name="2025/26 annual")
     rate_everything(old, "partially_met")
     old_assessment = assessment_of(old, "1.2.I")
@@ -109,7 +109,6 @@ def assessing_ids(organisation: Any) -> set[int]:
     ids: set[int] = set()
     for queryset in (
         AssessmentCycle.objects.filter(organisation=organisation),
-        StatementAssessment.objects.filter(cycle__organisation=organisation),
         Evidence.objects.filter(organisation=organisation),
         EvidenceAttachment.objects.filter(evidence__organisation=organisation),
         ActionPlanItem.objects.filter(organisation=organisation),
@@ -121,7 +120,10 @@ def assessing_ids(organisation: Any) -> set[int]:
         Duty.objects.filter(organisation=organisation),
         Ward.objects.filter(organisation=organisation),
     ):
-        ids |= set(queryset.values_list("pk", flat=True))
+        # No address takes a statement assessment's id (statements go by their reference),
+        # and every table here holds a few rows: the first and last of each are enough.
+        pks = sorted(queryset.values_list("pk", flat=True))
+        ids |= {*pks[:2], *pks[-2:]}
     return ids
 
 
@@ -132,7 +134,8 @@ def test_the_reviewer_reaches_nothing_of_the_assessing_organisation_but_the_invi
     web = client_for(reviewer, world["eastfield"])
     api = api_client_for(reviewer, world["eastfield"])
     ids = assessing_ids(organisation)
-    assert len(ids) >= 5
+    other_review = PeerReview.objects.exclude(pk=review.pk).get()
+    assert {world["old"].pk, world["hidden"].pk, other_review.pk} <= ids
     routes = [r for r in walk(get_resolver().url_patterns) if r not in NEVER_WALKED]
     assert len(routes) > 60  # the whole project, not a handful
     leaks: list[str] = []
@@ -191,5 +194,5 @@ def test_the_reviewer_cannot_switch_into_the_assessing_organisation(
     home = web.get("/").content.decode()
     assert "Eastfield Community Health NHS Trust" in home
     assert web.get("/patients/").status_code in {200, 403}
-    assert "P1001" not in web.get("/patients/").content.decode()
+    assert "SECRET77" not in web.get("/patients/").content.decode()
     assert web.get(f"/compliance/cycles/{world['invited_cycle'].pk}/").status_code == 404

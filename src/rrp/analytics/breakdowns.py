@@ -18,17 +18,18 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from django.db.models import Count, Subquery, Sum
+from django.db.models import Count, Q, Subquery, Sum
 
 from rrp.analytics import categories as cat
 from rrp.analytics import disclosure, equality
 from rrp.analytics.models import (
     DutyFact,
+    GroupBedDays,
     InterventionFact,
     MonthlyBreakdown,
     PatientMonth,
@@ -38,6 +39,13 @@ from rrp.incidents import codes as incident_codes
 from rrp.patients.models import Patient
 
 Rule = disclosure.SuppressionRule | None
+# Ward ids of the scope being read; None means every ward of the organisation (no filter, so
+# the organisation's month index is used).
+WardIds = Sequence[int] | None
+
+
+def in_wards(ward_ids: WardIds) -> Q:
+    return Q() if ward_ids is None else Q(ward_id__in=list(ward_ids))
 
 # The intervention type filter: a label and the MHSDS codes it selects.
 TYPE_FILTERS: Final[Mapping[str, tuple[str, frozenset[str]]]] = {
@@ -65,7 +73,7 @@ Cells = dict[str, dict[str, Cell]]
 def period_cells(
     organisation: Any,
     scope: str,
-    ward_ids: Sequence[int],
+    ward_ids: WardIds,
     months: Sequence[dt.date],
     type_filter: str | None = None,
 ) -> Cells:
@@ -77,16 +85,22 @@ def period_cells(
     summary = MonthlyBreakdown.objects.filter(
         organisation=organisation, scope=scope, month__gte=first, month__lte=last
     )
+    # Each group's bed days come from ward stays and do not depend on the type of force.
+    for row in GroupBedDays.objects.filter(
+        organisation=organisation, scope=scope, month__gte=first, month__lte=last
+    ).values("dimension", "key").annotate(b=Sum("bed_days")).order_by():
+        cells[row["dimension"]][row["key"]].bed_days = row["b"]
     if type_filter is None:
         rows = summary.values("dimension", "key").annotate(
-            i=Sum("interventions"), n=Sum("incidents"), c=Sum("count"), b=Sum("bed_days")
+            i=Sum("interventions"), n=Sum("incidents"), c=Sum("count")
         )
         for row in rows.order_by():
-            cells[row["dimension"]][row["key"]] = Cell(row["i"], row["n"], row["c"], row["b"])
+            cell = cells[row["dimension"]][row["key"]]
+            cell.interventions, cell.incidents, cell.count = row["i"], row["n"], row["c"]
         return cells
     codes = TYPE_FILTERS[type_filter][1]
     facts = InterventionFact.objects.filter(
-        organisation=organisation, month__gte=first, month__lte=last, ward_id__in=ward_ids
+        in_wards(ward_ids), organisation=organisation, month__gte=first, month__lte=last
     )
     chosen = facts.filter(first_month=True, type_code__in=codes)
     incidents = Subquery(chosen.values("incident_id"))
@@ -94,19 +108,15 @@ def period_cells(
         chosen,
         facts.filter(incident_first=True, incident_id__in=incidents),
         DutyFact.objects.filter(
-            organisation=organisation, month__gte=first, month__lte=last, ward_id__in=ward_ids,
+            in_wards(ward_ids), organisation=organisation, month__gte=first, month__lte=last,
             incident_id__in=incidents,
         ),
         (),
         distinct_incidents=True,
     )
     for (dimension, key), values in counted.items():
-        cells[dimension][key] = Cell(*values)
-    # Each group's bed days do not depend on the type of force.
-    for row in summary.filter(dimension__startswith="eq:").values("dimension", "key").annotate(
-        b=Sum("bed_days")
-    ).order_by():
-        cells[row["dimension"]][row["key"]].bed_days = row["b"]
+        cell = cells[dimension][key]
+        cell.interventions, cell.incidents, cell.count = values[0], values[1], values[2]
     return cells
 
 
@@ -349,7 +359,7 @@ DUTY_STATUSES: Final = ("on_time", "late_with_reason", "late_no_reason", "overdu
 
 
 def duty_status_counts(
-    organisation: Any, ward_ids: Sequence[int], months: Sequence[dt.date], cells: Cells,
+    organisation: Any, ward_ids: WardIds, months: Sequence[dt.date], cells: Cells,
     now: dt.datetime, incident_ids: Any = None,
 ) -> dict[str, dict[str, int]]:
     """kind -> status -> duties. Open duties are split into overdue and not yet due now."""
@@ -359,8 +369,8 @@ def duty_status_counts(
         if status != "open":
             out[kind][status] += cell.count
     open_duties = DutyFact.objects.filter(
-        organisation=organisation, status=DutyFact.OPEN, month__gte=min(months),
-        month__lte=max(months), ward_id__in=ward_ids,
+        in_wards(ward_ids), organisation=organisation, status=DutyFact.OPEN,
+        month__gte=min(months), month__lte=max(months),
     )
     if incident_ids is not None:
         open_duties = open_duties.filter(incident_id__in=incident_ids)
@@ -372,9 +382,7 @@ def duty_status_counts(
     return out
 
 
-def _overdue(now: dt.datetime) -> Any:
-    from django.db.models import Q
-
+def _overdue(now: dt.datetime) -> Q:
     return Q(due_at__lt=now)
 
 
@@ -464,13 +472,13 @@ REPEAT_LABELS: Final = {
 
 
 def per_person(
-    organisation: Any, ward_ids: Sequence[int], months: Sequence[dt.date]
+    organisation: Any, ward_ids: WardIds, months: Sequence[dt.date]
 ) -> dict[int, int]:
     """patient id -> interventions started in the period (PatientMonth, so no fact is read)."""
     rows = (
         PatientMonth.objects.filter(
-            organisation=organisation, month__gte=min(months), month__lte=max(months),
-            ward_id__in=ward_ids,
+            in_wards(ward_ids), organisation=organisation, month__gte=min(months),
+            month__lte=max(months),
         )
         .values("patient_id")
         .annotate(n=Sum("interventions"))
@@ -563,21 +571,30 @@ class EqualityTable:
 
 
 def people_by_group(
-    organisation: Any, ward_ids: Sequence[int], months: Sequence[dt.date]
+    organisation: Any, ward_ids: WardIds, months: Sequence[dt.date]
 ) -> dict[str, dict[str, int]]:
     """characteristic field -> group key -> people restrained in the period (for the rule
-    that a rate needs 5 people behind it). Age is taken at the end of the period."""
+    that a rate needs 5 people behind it, and before a difference is marked). Age is taken at
+    the end of the period."""
     ids = PatientMonth.objects.filter(
-        organisation=organisation, month__gte=min(months), month__lte=max(months),
-        ward_id__in=ward_ids,
+        in_wards(ward_ids), organisation=organisation, month__gte=min(months),
+        month__lte=max(months),
     ).values("patient_id")
     day = cat.next_month(max(months)) - dt.timedelta(days=1)
-    out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for patient in Patient.objects.filter(pk__in=Subquery(ids)).values(
-        "date_of_birth", "ethnic_category", *cat.PATIENT_FIELDS
-    ):
-        for field_name, key in cat.characteristics_of(patient, day).items():
-            out[field_name][key] += 1
+    rows = list(
+        Patient.objects.filter(pk__in=Subquery(ids)).values_list(
+            "date_of_birth", "ethnic_category", *cat.PATIENT_FIELDS
+        )
+    )
+    out: dict[str, dict[str, int]] = {}
+    for index, field_name in enumerate(cat.PATIENT_FIELDS, start=2):
+        out[field_name] = dict(Counter(row[index] for row in rows))
+    ethnic = Counter(row[1] for row in rows)
+    groups: dict[str, int] = defaultdict(int)
+    for category, n in ethnic.items():
+        groups[cat.ethnic_group(category)] += n
+    out["eth_group"] = dict(groups)
+    out["age_band"] = dict(Counter(cat.age_band(row[0], day) for row in rows))
     return out
 
 
@@ -588,25 +605,32 @@ def equality_table(
     rule: Rule,
 ) -> EqualityTable:
     """Interventions per 1,000 of each group's own occupied bed days, and the ratio of each
-    group's rate to the whole population's, with 95% intervals (equality.rate_ratios)."""
+    group's rate to the whole population's with its 95% interval
+    (equality.ratio_to_population: the group's share of the interventions over its share of
+    the bed days, Wilson interval). The rates' own exact intervals are not shown, so they are
+    not computed: for large counts they are the slowest part of the page."""
     keys = [k for k in characteristic.order if k in cells] + sorted(
         k for k in cells if k not in characteristic.order
     )
     keys = [k for k in keys if cells[k].bed_days > 0 or cells[k].interventions > 0]
-    groups_in = {k: (cells[k].interventions, float(cells[k].bed_days)) for k in keys}
+    total_count = sum(cells[k].interventions for k in keys)
+    total_days = float(sum(cells[k].bed_days for k in keys))
     counts_column, _ = _count_column({k: cells[k].interventions for k in keys}, rule)
-    analysis = equality.rate_ratios(groups_in) if keys else None
     groups: list[EqualityGroup] = []
     rows: list[Row] = []
     for key in keys:
         cell = cells[key]
-        result = analysis.group(key) if analysis else None
         shown_count = counts_column[key][1]
         hidden = rule is not None and counts_column[key][0] is None
         rate_shown = ""
-        if result is not None and result.rate.rate is not None:
+        ratio: equality.RateRatio | None = None
+        if cell.bed_days > 0:
+            ratio = equality.ratio_to_population(
+                cell.interventions, float(cell.bed_days), total_count, total_days
+            )
+            rate = cell.interventions * 1000.0 / cell.bed_days
             if rule is None:
-                rate_shown = f"{result.rate.rate:.1f}"
+                rate_shown = f"{rate:.1f}"
             else:
                 people_n = people.get(key, 0)
                 published = disclosure.suppress_rate(
@@ -614,10 +638,9 @@ def equality_table(
                 )
                 rate_shown = str(published)
                 hidden = hidden or published == rule.symbol
-        ratio = result.ratio if result is not None else None
         ratio_value = lower = upper = None
         ratio_shown = ci_shown = flag = ""
-        if ratio is not None and not hidden:
+        if ratio is not None and not hidden and ratio.method != "not-calculable":
             ratio_value, lower, upper = ratio.ratio, ratio.lower, ratio.upper
             ratio_shown = f"{ratio.ratio:.2f}" if ratio.ratio is not None else "Not calculable"
             if ratio.lower is not None or ratio.upper is not None:
@@ -651,13 +674,12 @@ def equality_table(
             )
         )
     population_rate = ""
-    if analysis is not None and analysis.population_rate.rate is not None:
-        population_rate = f"{analysis.population_rate.rate:.1f}"
+    if total_days > 0:
+        population_rate = f"{total_count * 1000.0 / total_days:.1f}"
         if rule is not None:
             population_rate = str(
                 disclosure.suppress_rate(
-                    analysis.population_count, sum(people.values()),
-                    analysis.population_bed_days, rule=rule,
+                    total_count, sum(people.values()), total_days, rule=rule,
                 )
             )
     table = Table(

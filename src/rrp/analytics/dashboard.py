@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Final
 
@@ -20,7 +20,6 @@ from rrp.analytics.models import (
     SCOPE_ORG,
     ChangePoint,
     MeasureTarget,
-    MonthlyBreakdown,
     MonthlyMeasure,
     scope_service,
     scope_site,
@@ -384,7 +383,7 @@ class Dashboard:
     filters: Filters
     rule: disclosure.SuppressionRule | None
     now: dt.datetime
-    ward_ids: list[int]
+    ward_ids: list[int] | None  # None: every ward of the organisation
     parts: dict[dt.date, measures.Parts]
     cells: bd.Cells
     change_points: list[ChangePoint]
@@ -401,10 +400,18 @@ class Dashboard:
             out.append(SummaryRow(measure, self.series(measure)))
         return out
 
+    @cached_property
+    def targets(self) -> dict[str, float]:
+        return {
+            t.measure: t.value
+            for t in MeasureTarget.objects.filter(organisation=self.organisation,
+                                                  scope=self.filters.scope)
+        }
+
     def series(self, measure: measures.Measure) -> SpcSeries:
         return spc_series(
             measure, self.filters.scope, self.parts, self.rule, self.change_points,
-            target=target_for(self.organisation, measure.id, self.filters.scope),
+            target=self.targets.get(measure.id),
         )
 
     @cached_property
@@ -488,9 +495,9 @@ class Dashboard:
 
             incident_ids = Subquery(
                 InterventionFact.objects.filter(
-                    organisation=self.organisation, first_month=True,
-                    month__gte=self.filters.first, month__lte=self.filters.last,
-                    ward_id__in=self.ward_ids,
+                    bd.in_wards(self.ward_ids), organisation=self.organisation,
+                    first_month=True, month__gte=self.filters.first,
+                    month__lte=self.filters.last,
                     type_code__in=bd.TYPE_FILTERS[self.filters.type_filter][1],
                 ).values("incident_id")
             )
@@ -616,7 +623,8 @@ def build(
     """Catch up with every change, then read the summaries the dashboard is drawn from."""
     now = now or timezone.now()
     bring_up_to_date(organisation, now=now)
-    ward_ids = measures.ward_ids_of(organisation, filters.scope)
+    ward_ids = None if filters.scope == SCOPE_ORG else measures.ward_ids_of(
+        organisation, filters.scope)
     parts = measures.monthly_parts(organisation, [filters.scope], filters.months)[filters.scope]
     cells = bd.period_cells(organisation, filters.scope, ward_ids, filters.months,
                             filters.type_filter)
@@ -632,7 +640,7 @@ def build(
 
 
 def under_reporting(
-    organisation: Any, filters: Filters, ward_ids: Sequence[int]
+    organisation: Any, filters: Filters, ward_ids: Sequence[int] | None
 ) -> list[bd.UnderReporting]:
     wards = list(
         Ward.objects.filter(organisation=organisation).values_list("id", "name", "service_type")
@@ -662,13 +670,15 @@ def under_reporting(
         ]
         history[ward_id] = (sum(e for e, _ in before), sum(d for _, d in before))
     found = bd.under_reporting(wards, ward_months, filters.months, history)
+    if ward_ids is None:
+        return found
     wanted = set(ward_ids)
     return [f for f in found if f.ward_id in wanted]
 
 
 def month_to_date(
     organisation: Any,
-    ward_ids: Sequence[int],
+    ward_ids: Sequence[int] | None,
     scope: str,
     rule: disclosure.SuppressionRule | None,
     now: dt.datetime,
@@ -684,7 +694,7 @@ def month_to_date(
     if row is not None:
         interventions, incidents, prone = row.interventions, row.incidents, row.prone
     overdue = DutyFact.objects.filter(
-        organisation=organisation, status=DutyFact.OPEN, ward_id__in=ward_ids
+        bd.in_wards(ward_ids), organisation=organisation, status=DutyFact.OPEN
     ).aggregate(n=Count("id", filter=Q(due_at__lt=now)))["n"]
     from rrp.analytics.models import SummaryState
 
@@ -697,19 +707,3 @@ def month_to_date(
         month, show(interventions), show(incidents), show(prone), show(overdue or 0),
         state.refreshed_at if state else now,
     )
-
-
-def breakdown_months(organisation: Any, scope: str) -> list[dt.date]:
-    return sorted(
-        set(
-            MonthlyBreakdown.objects.filter(organisation=organisation, scope=scope)
-            .values_list("month", flat=True)
-        )
-    )
-
-
-@dataclass
-class ChartIndex:
-    """Chart ids as the CSV view accepts them."""
-
-    ids: list[str] = field(default_factory=list)

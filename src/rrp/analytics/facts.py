@@ -25,6 +25,7 @@ folder Restraints), translated from a monthly submission to a record read at any
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,17 +75,25 @@ class IncidentIn:
     staff: Sequence[tuple[str, bool]] = ()  # (role, injured)
     other_kinds: Sequence[str] = ()  # kinds of other people involved (police...)
     duties: Sequence[DutyIn] = field(default_factory=tuple)
+    # The characteristic keys (categories.characteristics_of) when already worked out; else
+    # they come from `patient` on the day the incident started.
+    characteristics: Mapping[str, str] | None = None
 
 
 def local_month(moment: dt.datetime, tz: ZoneInfo) -> dt.date:
     return moment.astimezone(tz).date().replace(day=1)
 
 
+@functools.lru_cache(maxsize=4096)
 def month_bounds(month: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
     """The aware start and (exclusive) end of a local calendar month."""
     start = dt.datetime.combine(month, dt.time(), tzinfo=tz)
     end = dt.datetime.combine(cat.next_month(month), dt.time(), tzinfo=tz)
     return start, end
+
+
+# The kind of force of each code, looked up once per intervention on a full rebuild.
+_CATEGORY: dict[str, str] = {code: cat.category_of(code) for code in cat.TYPE_LABELS}
 
 
 def _minutes(start: dt.datetime, end: dt.datetime) -> float:
@@ -144,27 +153,37 @@ def incident_facts(
         "staff_injured": sum(1 for _, injured in incident.staff if injured),
         "police": POLICE in incident.other_kinds,
         "death_or_serious_injury": incident.death_or_serious_injury,
-        **cat.characteristics_of(incident.patient, incident.started_at.astimezone(tz).date()),
+        **(
+            incident.characteristics
+            if incident.characteristics is not None
+            else cat.characteristics_of(incident.patient, incident.started_at.astimezone(tz).date())
+        ),
     }
 
     rows: list[dict[str, Any]] = []
     months_with_incident_row: set[dt.date] = set()
     for intervention in ordered:
-        category = cat.category_of(intervention.type_code)
+        category = _CATEGORY.get(intervention.type_code) or cat.category_of(intervention.type_code)
         start_local = intervention.started_at.astimezone(tz)
         start_month = start_local.date().replace(day=1)
-        end_month = (
-            local_month(intervention.ended_at, tz)
-            if intervention.ended_at is not None
-            else current_month
-        )
+        if intervention.ended_at is None:
+            end_month = current_month
+        elif intervention.ended_at < month_bounds(start_month, tz)[1]:
+            end_month = start_month  # the usual case: over within the month it started
+        else:
+            end_month = local_month(intervention.ended_at, tz)
         duration = (
             _minutes(intervention.started_at, intervention.ended_at)
             if intervention.ended_at is not None
             else None
         )
         band = cat.duration_band(category, duration)
-        for month in cat.months_between(start_month, max(start_month, end_month)):
+        spanned = (
+            (start_month,)
+            if end_month <= start_month
+            else cat.months_between(start_month, end_month)
+        )
+        for month in spanned:
             _, month_end = month_bounds(month, tz)
             ends_here = intervention.ended_at is not None and month == end_month
             still_active = intervention.ended_at is None or intervention.ended_at >= month_end

@@ -27,6 +27,7 @@ from rrp.analytics import disclosure
 from rrp.analytics.models import (
     SCOPE_ORG,
     MonthlyMeasure,
+    MonthlyPopulation,
     scope_service,
     scope_site,
     scope_ward,
@@ -74,7 +75,11 @@ class Parts:
     has_bed_days: bool = False
 
 
-PART_FIELDS: Final = tuple(f.name for f in fields(Parts) if f.name not in {"bed_days", "has_bed_days"})
+PART_FIELDS: Final = tuple(
+    f.name for f in fields(Parts) if f.name not in {"bed_days", "has_bed_days"}
+)
+# The parts kept in MonthlyMeasure (people in hospital come from MonthlyPopulation).
+MEASURE_FIELDS: Final = tuple(f for f in PART_FIELDS if f != "people_in_hospital")
 
 
 def _div(numerator: float, denominator: float, scale: float = 1.0) -> float | None:
@@ -292,12 +297,18 @@ def monthly_parts(
     out: dict[str, dict[dt.date, Parts]] = {s: {m: Parts() for m in months} for s in scopes}
     rows = MonthlyMeasure.objects.filter(
         organisation=organisation, scope__in=scopes, month__gte=first, month__lte=last
-    ).values("scope", "month", *PART_FIELDS)
+    ).values("scope", "month", *MEASURE_FIELDS)
     for row in rows:
         parts = out[row["scope"]].get(row["month"])
         if parts is not None:
-            for name in PART_FIELDS:
+            for name in MEASURE_FIELDS:
                 setattr(parts, name, row[name] if row[name] is not None else getattr(parts, name))
+    for scope, month, people in MonthlyPopulation.objects.filter(
+        organisation=organisation, scope__in=scopes, month__gte=first, month__lte=last
+    ).values_list("scope", "month", "people_in_hospital"):
+        parts = out[scope].get(month)
+        if parts is not None:
+            parts.people_in_hospital = people
     # Bed days, summed from the wards of each scope.
     members: dict[str, list[int]] = {s: ward_ids_of(organisation, s) for s in scopes}
     by_ward: dict[tuple[int, dt.date], int] = {

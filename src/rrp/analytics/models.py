@@ -16,6 +16,10 @@ How they stay current (near real time, standard 1.4.IV):
    so a submitted incident is in its ward's figures on the next page load, with no batch job.
 3. The dashboards read only the monthly summaries, so their cost depends on months and
    categories, not on how many incidents an organisation has recorded.
+
+Derived tables carry only the indexes their readers use (each leads with the organisation);
+Django's automatic one-column foreign key indexes are turned off, which also keeps the
+database's planner from scanning a whole ward's history where a month range was meant.
 """
 
 from __future__ import annotations
@@ -51,9 +55,11 @@ class InterventionFact(models.Model):
     """
 
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    ward = models.ForeignKey("organisations.Ward", on_delete=models.CASCADE, related_name="+")
+    ward = models.ForeignKey(
+        "organisations.Ward", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     month = models.DateField(help_text="First day of the local calendar month")
     incident_id = models.BigIntegerField(db_index=True)
     intervention_id = models.BigIntegerField()
@@ -121,9 +127,11 @@ class DutyFact(models.Model):
     OPEN = "open"
 
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    ward = models.ForeignKey("organisations.Ward", on_delete=models.CASCADE, related_name="+")
+    ward = models.ForeignKey(
+        "organisations.Ward", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     month = models.DateField()
     incident_id = models.BigIntegerField(db_index=True)
     kind = models.CharField(max_length=40)
@@ -142,33 +150,39 @@ class PatientMonth(models.Model):
     individuals analysis and people counts over a period, without reading every fact."""
 
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    ward = models.ForeignKey("organisations.Ward", on_delete=models.CASCADE, related_name="+")
+    ward = models.ForeignKey(
+        "organisations.Ward", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     month = models.DateField()
     patient_id = models.BigIntegerField()
     interventions = models.PositiveIntegerField()
 
     class Meta:
         indexes = [
-            models.Index(fields=["organisation", "month"], name="analytics_pm_org_month"),
+            # Covers the repeat-individuals read, so it never touches the table.
+            models.Index(
+                fields=["organisation", "month", "ward", "patient_id", "interventions"],
+                name="analytics_pm_org_month",
+            ),
         ]
 
 
 class MonthlyMeasure(models.Model):
     """The parts of the MHSDS national measures for one scope (organisation, site, service type
-    or ward) in one month. Rates are worked out when read, from the occupied bed days held in
-    organisations.OccupiedBedDays, so a bed days correction shows at once."""
+    or ward) in one month, from the facts. Rates are worked out when read, from the occupied bed
+    days held in organisations.OccupiedBedDays, so a bed days correction shows at once; the
+    people in hospital (MHS97's denominator) are in MonthlyPopulation."""
 
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     scope = models.CharField(max_length=40)
     month = models.DateField()
     interventions = models.PositiveIntegerField(default=0)  # MHS77
     incidents = models.PositiveIntegerField(default=0)  # MHS136
     people = models.PositiveIntegerField(default=0)  # MHS76
-    people_in_hospital = models.PositiveIntegerField(default=0)  # MHS97 denominator
     minutes_sum = models.FloatField(default=0)  # MHS98 = sum / n, MHS99 = max
     minutes_n = models.PositiveIntegerField(default=0)
     minutes_max = models.FloatField(null=True)
@@ -207,12 +221,11 @@ class MonthlyMeasure(models.Model):
 class MonthlyBreakdown(models.Model):
     """Counts by one category (intervention type, reason, hour and weekday, ethnic group...)
     for one scope in one month; each intervention and incident counted once, in the month it
-    started. `bed_days` holds each characteristic group's own occupied bed days (from ward
-    stays); `count` holds what the dimension counts besides interventions and incidents
+    started. `count` holds what the dimension counts besides interventions and incidents
     (injuries, duties)."""
 
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     scope = models.CharField(max_length=40)
     month = models.DateField()
@@ -221,11 +234,49 @@ class MonthlyBreakdown(models.Model):
     interventions = models.PositiveIntegerField(default=0)
     incidents = models.PositiveIntegerField(default=0)
     count = models.PositiveIntegerField(default=0)
-    bed_days = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [
             models.Index(fields=["organisation", "scope", "month"], name="analytics_bd_scope"),
+        ]
+
+
+class MonthlyPopulation(models.Model):
+    """Who was in hospital in one scope in one month (from ward stays): MHS97's denominator.
+    Kept apart from the facts' summaries, so a new use of force never recounts ward stays and a
+    ward stay change never recounts uses of force."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    scope = models.CharField(max_length=40)
+    month = models.DateField()
+    people_in_hospital = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "scope", "month"], name="analytics_population_unique"
+            )
+        ]
+
+
+class GroupBedDays(models.Model):
+    """Each characteristic group's own occupied bed days (nights, midnight census, from ward
+    stays) in one scope and month: the denominators of the equality rates."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    scope = models.CharField(max_length=40)
+    month = models.DateField()
+    dimension = models.CharField(max_length=32)
+    key = models.CharField(max_length=48)
+    bed_days = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organisation", "scope", "month"], name="analytics_gbd_scope"),
         ]
 
 
@@ -251,7 +302,7 @@ class SummaryDirty(models.Model):
     EVERYTHING = "everything"
 
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     kind = models.CharField(max_length=16)
     object_id = models.BigIntegerField(null=True)

@@ -19,6 +19,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,9 +34,11 @@ from rrp.analytics.facts import DutyIn, IncidentIn, InterventionIn, incident_fac
 from rrp.analytics.models import (
     SCOPE_ORG,
     DutyFact,
+    GroupBedDays,
     InterventionFact,
     MonthlyBreakdown,
     MonthlyMeasure,
+    MonthlyPopulation,
     PatientMonth,
     SummaryDirty,
     SummaryState,
@@ -151,67 +154,133 @@ def _chunks(ids: Sequence[int], size: int = BATCH) -> Iterator[Sequence[int]]:
         yield ids[start : start + size]
 
 
-def _incident_inputs(organisation_id: int, ids: Sequence[int]) -> list[IncidentIn]:
-    Incident = apps.get_model("incidents.Incident")
-    Intervention = apps.get_model("incidents.Intervention")
-    Injury = apps.get_model("incidents.Injury")
-    StaffInvolvement = apps.get_model("incidents.StaffInvolvement")
-    OtherPersonInvolved = apps.get_model("incidents.OtherPersonInvolved")
-    Duty = apps.get_model("incidents.Duty")
-    Patient = apps.get_model("patients.Patient")
+def _as_datetime(value: Any) -> dt.datetime | None:
+    """A timestamp from a raw row: aware on PostgreSQL; on SQLite the UTC time Django stores,
+    without its zone (naive, or text)."""
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
-    incidents = list(
-        _counted(Incident.objects.filter(organisation_id=organisation_id, pk__in=ids)).values_list(
-            "id", "ward_id", "patient_id", "started_at", "ended_at", "reason", "harm",
-            "death_or_serious_injury",
-        )
+
+def _rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Raw rows: the bulk paths skip the ORM's per-value converters, which cost more than the
+    query on a full rebuild."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+class PatientCache:
+    """Each patient's characteristics, read once per refresh (ward stays and incidents of the
+    same person share them)."""
+
+    def __init__(self, organisation_id: int) -> None:
+        self.organisation_id = organisation_id
+        self.known: dict[int, tuple[dt.date | None, dict[str, str]]] = {}
+
+    def load(self, patient_ids: Iterable[int]) -> None:
+        Patient = apps.get_model("patients.Patient")
+        missing = sorted({p for p in patient_ids if p not in self.known})
+        for chunk in _chunks(missing):
+            for row in Patient.objects.filter(pk__in=chunk).values(
+                "id", "date_of_birth", "ethnic_category", *cat.PATIENT_FIELDS
+            ):
+                static = cat.characteristics_of(row, dt.date(2000, 1, 1))
+                del static["age_band"]
+                self.known[row["id"]] = (row["date_of_birth"], static)
+
+    def load_all(self) -> None:
+        Patient = apps.get_model("patients.Patient")
+        for row in Patient.objects.filter(organisation_id=self.organisation_id).values(
+            "id", "date_of_birth", "ethnic_category", *cat.PATIENT_FIELDS
+        ).iterator(chunk_size=5000):
+            static = cat.characteristics_of(row, dt.date(2000, 1, 1))
+            del static["age_band"]
+            self.known[row["id"]] = (row["date_of_birth"], static)
+
+    def on(self, patient_id: int, day: dt.date) -> dict[str, str]:
+        born, static = self.known.get(patient_id, (None, {}))
+        return {**static, "age_band": cat.age_band(born, day)} if static else (
+            cat.characteristics_of({}, day))
+
+
+def _incident_inputs(
+    organisation_id: int, ids: Sequence[int], patients: PatientCache
+) -> list[IncidentIn]:
+    table = {name: apps.get_model(label)._meta.db_table for name, label in (
+        ("incident", "incidents.Incident"), ("intervention", "incidents.Intervention"),
+        ("injury", "incidents.Injury"), ("staff", "incidents.StaffInvolvement"),
+        ("other", "incidents.OtherPersonInvolved"), ("duty", "incidents.Duty"),
+    )}
+    marks = ", ".join(["%s"] * len(ids))
+    where = f"incident_id IN ({marks})"
+
+    def ts(column: str) -> str:
+        # SQLite's registered converter parses each timestamp slowly; as text, fromisoformat
+        # does it in C. PostgreSQL's driver already returns datetimes quickly.
+        return f"CAST({column} AS TEXT)" if connection.vendor == "sqlite" else column
+
+    incidents = _rows(
+        f"SELECT id, ward_id, patient_id, {ts('started_at')}, {ts('ended_at')}, reason, harm, "  # noqa: S608
+        f"death_or_serious_injury FROM {table['incident']} WHERE organisation_id = %s "
+        f"AND id IN ({marks}) AND status <> 'draft' AND entered_in_error_at IS NULL "
+        f"AND negligible = %s",
+        [organisation_id, *ids, False],
     )
     if not incidents:
         return []
-    kept = [row[0] for row in incidents]
     interventions: dict[int, list[InterventionIn]] = defaultdict(list)
-    for incident_id, pk, type_code, started, ended in Intervention.objects.filter(
-        incident_id__in=kept
-    ).values_list("incident_id", "id", "type_code", "started_at", "ended_at"):
-        interventions[incident_id].append(InterventionIn(pk, type_code, started, ended))
+    for incident_id, pk, type_code, started, ended in _rows(
+        f"SELECT incident_id, id, type_code, {ts('started_at')}, {ts('ended_at')} "  # noqa: S608
+        f"FROM {table['intervention']} "
+        f"WHERE {where}", ids,
+    ):
+        interventions[incident_id].append(
+            InterventionIn(pk, type_code, _as_datetime(started), _as_datetime(ended))  # type: ignore[arg-type]
+        )
     injuries: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for incident_id, person, severity in Injury.objects.filter(incident_id__in=kept).values_list(
-        "incident_id", "person", "severity"
+    for incident_id, person, severity in _rows(
+        f"SELECT incident_id, person, severity FROM {table['injury']} WHERE {where}", ids  # noqa: S608
     ):
         injuries[incident_id].append((person, severity))
     staff: dict[int, list[tuple[str, bool]]] = defaultdict(list)
-    for incident_id, role, injured in StaffInvolvement.objects.filter(
-        incident_id__in=kept
-    ).values_list("incident_id", "role", "injured"):
-        staff[incident_id].append((role, injured))
+    for incident_id, role, injured in _rows(
+        f"SELECT incident_id, role, injured FROM {table['staff']} WHERE {where}", ids  # noqa: S608
+    ):
+        staff[incident_id].append((role, bool(injured)))
     others: dict[int, list[str]] = defaultdict(list)
-    for incident_id, kind in OtherPersonInvolved.objects.filter(incident_id__in=kept).values_list(
-        "incident_id", "kind"
+    for incident_id, kind in _rows(
+        f"SELECT incident_id, kind FROM {table['other']} WHERE {where}", ids  # noqa: S608
     ):
         others[incident_id].append(kind)
     duties: dict[int, list[DutyIn]] = defaultdict(list)
-    for incident_id, kind, due, completed, late, not_required in Duty.objects.filter(
-        incident_id__in=kept
-    ).values_list("incident_id", "kind", "due_at", "completed_at", "late_reason",
-                  "not_required_reason"):
-        duties[incident_id].append(DutyIn(kind, due, completed, late, not_required))
-    patient_ids = {row[2] for row in incidents}
-    patients = {
-        p["id"]: p
-        for p in Patient.objects.filter(pk__in=patient_ids).values(
-            "id", "date_of_birth", "ethnic_category", *cat.PATIENT_FIELDS
+    for incident_id, kind, due, completed, late, not_required in _rows(
+        f"SELECT incident_id, kind, {ts('due_at')}, {ts('completed_at')}, late_reason, "  # noqa: S608
+        "not_required_reason "
+        f"FROM {table['duty']} WHERE {where}", ids,
+    ):
+        duties[incident_id].append(
+            DutyIn(kind, _as_datetime(due), _as_datetime(completed), late, not_required)  # type: ignore[arg-type]
         )
-    }
-    return [
-        IncidentIn(
-            id=pk, organisation_id=organisation_id, ward_id=ward_id, patient_id=patient_id,
-            started_at=started, ended_at=ended, reason=reason, harm=harm,
-            death_or_serious_injury=dsi, interventions=interventions.get(pk, []),
-            patient=patients.get(patient_id, {}), injuries=injuries.get(pk, []),
-            staff=staff.get(pk, []), other_kinds=others.get(pk, []), duties=duties.get(pk, []),
+    patients.load(row[2] for row in incidents)
+    tz = local_zone()
+    out = []
+    for pk, ward_id, patient_id, started, ended, reason, harm, dsi in incidents:
+        started_at = _as_datetime(started)
+        assert started_at is not None
+        out.append(
+            IncidentIn(
+                id=pk, organisation_id=organisation_id, ward_id=ward_id, patient_id=patient_id,
+                started_at=started_at, ended_at=_as_datetime(ended), reason=reason, harm=harm,
+                death_or_serious_injury=bool(dsi), interventions=interventions.get(pk, []),
+                patient={}, injuries=injuries.get(pk, []), staff=staff.get(pk, []),
+                other_kinds=others.get(pk, []), duties=duties.get(pk, []),
+                characteristics=patients.on(patient_id, started_at.astimezone(tz).date()),
+            )
         )
-        for pk, ward_id, patient_id, started, ended, reason, harm, dsi in incidents
-    ]
+    return out
 
 
 def _insert(model: type[Model], rows: list[dict[str, Any]]) -> None:
@@ -225,26 +294,36 @@ def _insert(model: type[Model], rows: list[dict[str, Any]]) -> None:
     datetime_names = {f.attname for f in fields if f.get_internal_type() == "DateTimeField"}
     table = model._meta.db_table
     defaults = {name: _default(model, name) for name in names}
+    wanted = set(names)
+    if all(wanted.issubset(row) for row in rows):
+        getter = itemgetter(*names)
+        values: Iterable[Sequence[Any]] = (getter(row) for row in rows)
+    else:
+        values = ([row.get(name, defaults[name]) for name in names] for row in rows)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            raw = cursor.cursor
             statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-            with raw.copy(statement) as copy:
-                for row in rows:
-                    copy.write_row([row.get(name, defaults[name]) for name in names])
+            with cursor.cursor.copy(statement) as copy:
+                for row in values:
+                    copy.write_row(row)
         return
-    adapt = connection.ops.adapt_datetimefield_value
-    values = [
-        [
-            adapt(row.get(name)) if name in datetime_names else row.get(name, defaults[name])
-            for name in names
-        ]
-        for row in rows
-    ]
-    placeholders = ", ".join(["%s"] * len(columns))
+    if datetime_names:
+        adapt = connection.ops.adapt_datetimefield_value
+        positions = [i for i, name in enumerate(names) if name in datetime_names]
+        converted = []
+        for row in values:
+            row = list(row)
+            for i in positions:
+                row[i] = adapt(row[i])
+            converted.append(row)
+        values = converted
+    import sqlite3
+
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",  # noqa: S608
+        sqlite3.Cursor.executemany(
+            cursor.cursor,
+            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+            f"VALUES ({', '.join(['?'] * len(columns))})",
             values,
         )
 
@@ -257,25 +336,28 @@ def _default(model: type[Model], attname: str) -> Any:
 
 
 def rebuild_incident_facts(
-    organisation_id: int, incident_ids: Iterable[int], now: dt.datetime
+    organisation_id: int,
+    incident_ids: Iterable[int],
+    now: dt.datetime,
+    patients: PatientCache | None = None,
 ) -> set[tuple[dt.date, int]]:
     """Replace the facts of these incidents; returns the (month, ward) pairs whose summaries
     they touched before or after."""
     ids = sorted(set(incident_ids))
     touched: set[tuple[dt.date, int]] = set()
     tz = local_zone()
+    patients = patients or PatientCache(organisation_id)
     for chunk in _chunks(ids):
-        old = InterventionFact.objects.filter(organisation_id=organisation_id, incident_id__in=chunk)
+        # Incident ids are unique across organisations, and their own index is the one to use.
+        old = InterventionFact.objects.filter(incident_id__in=chunk)
+        old_duties = DutyFact.objects.filter(incident_id__in=chunk)
         touched.update(old.values_list("month", "ward_id").distinct())
-        touched.update(
-            DutyFact.objects.filter(organisation_id=organisation_id, incident_id__in=chunk)
-            .values_list("month", "ward_id").distinct()
-        )
+        touched.update(old_duties.values_list("month", "ward_id").distinct())
         old.delete()
-        DutyFact.objects.filter(organisation_id=organisation_id, incident_id__in=chunk).delete()
+        old_duties.delete()
         fact_rows: list[dict[str, Any]] = []
         duty_rows: list[dict[str, Any]] = []
-        for incident in _incident_inputs(organisation_id, chunk):
+        for incident in _incident_inputs(organisation_id, chunk, patients):
             rows, duty_facts = incident_facts(incident, tz=tz, now=now)
             fact_rows.extend(rows)
             duty_rows.extend(duty_facts)
@@ -366,11 +448,20 @@ def _measure_rows(
     out: dict[tuple[str, dt.date], dict[str, Any]] = {}
     for group, name in _SCOPE_GROUPS:
         fields = ["month", group] if group else ["month"]
+        query = facts
         if scopes is not None and group == "ward_id":
             ward_ids = [int(s.split(":")[1]) for s in scopes if s.startswith("ward:")]
             query = facts.filter(ward_id__in=ward_ids)
-        else:
-            query = facts
+        elif scopes is not None and group == "ward__site_id":
+            sites = [int(s.split(":")[1]) for s in scopes if s.startswith("site:")]
+            if not sites:
+                continue
+            query = facts.filter(ward__site_id__in=sites)
+        elif scopes is not None and group == "ward__service_type":
+            services = [s.split(":")[1] for s in scopes if s.startswith("service:")]
+            if not services:
+                continue
+            query = facts.filter(ward__service_type__in=services)
         for row in query.values(*fields).annotate(**_MEASURE_AGGREGATES).order_by():
             scope = name(row[group]) if group else SCOPE_ORG
             if scope is None or (scopes is not None and scope not in scopes):
@@ -494,7 +585,7 @@ def _breakdown_rows(
     organisation_id: int, months: Sequence[dt.date], ward_ids: set[int] | None
 ) -> dict[tuple[Any, ...], list[int]]:
     """Ward-level breakdown cells: (ward, month, dimension, key) -> [interventions, incidents,
-    count, bed_days]."""
+    count, unused]."""
     facts = InterventionFact.objects.filter(_month_filter(months), organisation_id=organisation_id)
     duties = DutyFact.objects.filter(_month_filter(months), organisation_id=organisation_id)
     if ward_ids is not None:
@@ -506,27 +597,21 @@ def _breakdown_rows(
 
 
 def _stays(
-    organisation_id: int, first: dt.date, last_exclusive: dt.date, ward_ids: set[int] | None
-) -> list[dict[str, Any]]:
+    organisation_id: int, first: dt.date, last_exclusive: dt.date
+) -> list[tuple[int, int, dt.date, dt.date | None]]:
+    """(ward, patient, admitted on, discharged on) of every stay overlapping the months."""
     Admission = apps.get_model("patients.Admission")
     stays = Admission.objects.filter(
         organisation_id=organisation_id, entered_in_error_reason="", admitted_on__lt=last_exclusive
     ).filter(Q(discharged_on__isnull=True) | Q(discharged_on__gte=first))
-    if ward_ids is not None:
-        stays = stays.filter(ward_id__in=ward_ids)
-    return list(
-        stays.values(
-            "ward_id", "patient_id", "admitted_on", "discharged_on", "patient__date_of_birth",
-            "patient__ethnic_category", *(f"patient__{f}" for f in cat.PATIENT_FIELDS),
-        )
-    )
+    return list(stays.values_list("ward_id", "patient_id", "admitted_on", "discharged_on"))
 
 
 def _hospital_rows(
     organisation_id: int,
     months: Sequence[dt.date],
-    ward_ids: set[int] | None,
     today: dt.date,
+    patients: PatientCache,
 ) -> tuple[dict[tuple[int, dt.date], set[int]], dict[tuple[int, dt.date, str, str], int]]:
     """From ward stays: who was in hospital in each (ward, month), and each characteristic
     group's occupied bed days (nights, midnight census) per (ward, month, dimension, key)."""
@@ -535,147 +620,181 @@ def _hospital_rows(
     last_exclusive = cat.next_month(max(months))
     people: dict[tuple[int, dt.date], set[int]] = defaultdict(set)
     nights: dict[tuple[int, dt.date, str, str], int] = defaultdict(int)
-    for stay in _stays(organisation_id, first, last_exclusive, ward_ids):
-        admitted, discharged = stay["admitted_on"], stay["discharged_on"]
+    stays = _stays(organisation_id, first, last_exclusive)
+    patients.load(patient for _, patient, _, _ in stays)
+    for ward_id, patient_id, admitted, discharged in stays:
         # A stay still open counts the nights that have passed; its last day in hospital, for
         # counting people, is today.
         night_end = discharged if discharged is not None else today
-        last_day = discharged if discharged is not None else today
+        last_day = night_end
         if last_day < first:
             continue
-        patient = {
-            "date_of_birth": stay["patient__date_of_birth"],
-            "ethnic_category": stay["patient__ethnic_category"],
-            **{f: stay[f"patient__{f}"] for f in cat.PATIENT_FIELDS},
-        }
+        born, static = patients.known.get(patient_id, (None, {}))
         for month in cat.months_between(max(admitted, first), min(last_day, last_exclusive)):
             if month not in month_set:
                 continue
             month_end = cat.next_month(month)
             if admitted >= month_end or last_day < month:
                 continue
-            people[(stay["ward_id"], month)].add(stay["patient_id"])
+            people[(ward_id, month)].add(patient_id)
             count = (min(night_end, month_end) - max(admitted, month)).days
             if count <= 0:
                 continue
-            groups = cat.characteristics_of(patient, month)
-            for field, key in groups.items():
-                nights[(stay["ward_id"], month, f"eq:{field}", key)] += count
+            for field, key in static.items():
+                nights[(ward_id, month, f"eq:{field}", key)] += count
+            nights[(ward_id, month, "eq:age_band", cat.age_band(born, month))] += count
     return people, nights
 
 
-def _replace_month_rows(
-    organisation_id: int, months: Sequence[dt.date], scopes: set[str] | None
+def _sum_into_parents(
+    model: type[Model],
+    organisation_id: int,
+    months: Sequence[dt.date],
+    parents: dict[str, list[str]],
+    columns: Sequence[str],
 ) -> None:
-    for model in (MonthlyMeasure, MonthlyBreakdown):
-        rows = model.objects.filter(_month_filter(months), organisation_id=organisation_id)
-        if scopes is not None:
-            rows = rows.filter(scope__in=scopes)
-        rows.delete()
+    """Each parent scope's rows as the sum of its wards' rows, in the database."""
+    table = model._meta.db_table
+    month_marks = ", ".join(["%s"] * len(months))
+    sums = ", ".join(f"SUM({c})" for c in columns)
+    with connection.cursor() as cursor:
+        for parent, ward_scopes in parents.items():
+            if not ward_scopes:
+                continue
+            scope_marks = ", ".join(["%s"] * len(ward_scopes))
+            cursor.execute(
+                f"INSERT INTO {table} (organisation_id, scope, month, dimension, key, "  # noqa: S608
+                f"{', '.join(columns)}) SELECT organisation_id, %s, month, dimension, key, {sums} "
+                f"FROM {table} WHERE organisation_id = %s AND month IN ({month_marks}) "
+                f"AND scope IN ({scope_marks}) GROUP BY organisation_id, month, dimension, key",
+                [parent, organisation_id, *months, *ward_scopes],
+            )
 
 
-def refresh_months(
+def _parents(
+    wards: dict[int, tuple[int | None, str]], changed: set[int] | None
+) -> dict[str, list[str]]:
+    """Parent scope -> its wards' scopes, for the parents of the changed wards (all parents
+    when `changed` is None)."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for ward_id in wards:
+        for scope in scopes_of_ward(ward_id, wards)[1:]:
+            out[scope].append(scope_ward(ward_id))
+    if changed is None:
+        return dict(out)
+    wanted: set[str] = set()
+    for ward_id in changed:
+        wanted.update(scopes_of_ward(ward_id, wards)[1:])
+    return {scope: members for scope, members in out.items() if scope in wanted}
+
+
+def refresh_facts_months(
+    organisation_id: int,
+    months: Iterable[dt.date],
+    *,
+    ward_ids: set[int] | None = None,
+) -> None:
+    """Recompute the summaries made from the facts (measures, breakdowns, people per month) for
+    these months: for every ward, or for `ward_ids` and the site, service type and organisation
+    above them."""
+    wanted = sorted(set(months))
+    wards = _wards(organisation_id)
+    for start in range(0, len(wanted), MONTHS_PER_REFRESH):
+        chunk = wanted[start : start + MONTHS_PER_REFRESH]
+        parents = _parents(wards, ward_ids)
+        scopes: set[str] | None = None
+        if ward_ids is not None:
+            scopes = {scope_ward(w) for w in ward_ids} | set(parents)
+        month_q = _month_filter(chunk)
+        for model in (MonthlyMeasure, MonthlyBreakdown):
+            rows = model.objects.filter(month_q, organisation_id=organisation_id)
+            if scopes is not None:
+                rows = rows.filter(scope__in=scopes)
+            rows.delete()
+        patient_months = PatientMonth.objects.filter(month_q, organisation_id=organisation_id)
+        if ward_ids is not None:
+            patient_months = patient_months.filter(ward_id__in=ward_ids)
+        patient_months.delete()
+
+        measures = _measure_rows(organisation_id, chunk, scopes)
+        _insert(
+            MonthlyMeasure,
+            [
+                {"organisation_id": organisation_id, "scope": scope, "month": month, **values}
+                for (scope, month), values in measures.items()
+            ],
+        )
+        cells = _breakdown_rows(organisation_id, chunk, ward_ids)
+        _insert(
+            MonthlyBreakdown,
+            [
+                {
+                    "organisation_id": organisation_id, "scope": scope_ward(ward_id),
+                    "month": month, "dimension": dimension, "key": key,
+                    "interventions": v[0], "incidents": v[1], "count": v[2],
+                }
+                for (ward_id, month, dimension, key), v in cells.items()
+            ],
+        )
+        _sum_into_parents(MonthlyBreakdown, organisation_id, chunk, parents,
+                          ("interventions", "incidents", "count"))
+        facts = InterventionFact.objects.filter(month_q, organisation_id=organisation_id)
+        if ward_ids is not None:
+            facts = facts.filter(ward_id__in=ward_ids)
+        _insert(
+            PatientMonth,
+            [
+                {"organisation_id": organisation_id, **row}
+                for row in facts.values("ward_id", "month", "patient_id").annotate(
+                    interventions=Count("id", filter=_FIRST)
+                ).order_by()
+            ],
+        )
+
+
+def refresh_population_months(
     organisation_id: int,
     months: Iterable[dt.date],
     *,
     now: dt.datetime,
-    ward_ids: set[int] | None = None,
+    patients: PatientCache | None = None,
 ) -> None:
-    """Recompute the monthly summaries of these months from the facts and ward stays: every
-    scope, or only the scopes of `ward_ids` (the wards, their sites and service types, and the
-    organisation) when only those wards changed."""
+    """Recompute who was in hospital and each group's occupied bed days (from ward stays) for
+    these months, for every scope."""
     wanted = sorted(set(months))
-    today = timezone.localtime(now).date()
+    today = timezone.localtime(now, local_zone()).date()
     wards = _wards(organisation_id)
+    ward_scopes = {ward_id: scopes_of_ward(ward_id, wards) for ward_id in wards}
+    patients = patients or PatientCache(organisation_id)
+    parents = _parents(wards, None)
     for start in range(0, len(wanted), MONTHS_PER_REFRESH):
-        _refresh_chunk(organisation_id, wanted[start : start + MONTHS_PER_REFRESH], wards,
-                       ward_ids, today)
-
-
-def _refresh_chunk(
-    organisation_id: int,
-    months: Sequence[dt.date],
-    wards: dict[int, tuple[int | None, str]],
-    ward_ids: set[int] | None,
-    today: dt.date,
-) -> None:
-    scopes: set[str] | None = None
-    members: set[int] | None = None  # the wards whose rows feed the scopes refreshed
-    if ward_ids is not None:
-        scopes = set()
-        for ward_id in ward_ids:
-            scopes.update(scopes_of_ward(ward_id, wards))
-        members = set()
-        for ward_id in wards:
-            if set(scopes_of_ward(ward_id, wards)) & scopes:
-                members.add(ward_id)
-    _replace_month_rows(organisation_id, months, scopes)
-    PatientMonth.objects.filter(_month_filter(months), organisation_id=organisation_id).filter(
-        **({"ward_id__in": ward_ids} if ward_ids is not None else {})
-    ).delete()
-
-    measures = _measure_rows(organisation_id, months, scopes)
-    in_hospital, group_nights = _hospital_rows(organisation_id, months, members, today)
-    ward_cells = _breakdown_rows(organisation_id, months, members)
-    for (ward_id, month, dimension, key), nights in group_nights.items():
-        ward_cells[(ward_id, month, dimension, key)][3] += nights
-
-    # People in hospital per scope: a person on two wards in a month counts once above them.
-    people_by_scope: dict[tuple[str, dt.date], set[int]] = defaultdict(set)
-    for (ward_id, month), patients in in_hospital.items():
-        for scope in scopes_of_ward(ward_id, wards):
-            people_by_scope[(scope, month)].update(patients)
-    measure_rows: list[dict[str, Any]] = []
-    for key in set(measures) | set(people_by_scope):
-        scope, month = key
-        if scopes is not None and scope not in scopes:
-            continue
-        values = measures.get(key, {})
-        measure_rows.append(
-            {
-                "organisation_id": organisation_id, "scope": scope, "month": month,
-                **{k: v for k, v in values.items() if v is not None or k.endswith("_max")},
-                "people_in_hospital": len(people_by_scope.get(key, ())),
-            }
+        chunk = wanted[start : start + MONTHS_PER_REFRESH]
+        month_q = _month_filter(chunk)
+        for model in (MonthlyPopulation, GroupBedDays):
+            model.objects.filter(month_q, organisation_id=organisation_id).delete()
+        in_hospital, nights = _hospital_rows(organisation_id, chunk, today, patients)
+        # A person on two wards in a month counts once above them.
+        people: dict[tuple[str, dt.date], set[int]] = defaultdict(set)
+        for (ward_id, month), present in in_hospital.items():
+            for scope in ward_scopes.get(ward_id, ()):
+                people[(scope, month)].update(present)
+        _insert(
+            MonthlyPopulation,
+            [
+                {"organisation_id": organisation_id, "scope": scope, "month": month,
+                 "people_in_hospital": len(present)}
+                for (scope, month), present in people.items()
+            ],
         )
-    _insert(MonthlyMeasure, measure_rows)
-
-    scope_cells: dict[tuple[str, dt.date, str, str], list[int]] = defaultdict(
-        lambda: [0, 0, 0, 0]
-    )
-    for (ward_id, month, dimension, key), values in ward_cells.items():
-        for scope in scopes_of_ward(ward_id, wards):
-            if scopes is not None and scope not in scopes:
-                continue
-            cell = scope_cells[(scope, month, dimension, key)]
-            for index in range(4):
-                cell[index] += values[index]
-    _insert(
-        MonthlyBreakdown,
-        [
-            {
-                "organisation_id": organisation_id, "scope": scope, "month": month,
-                "dimension": dimension, "key": key, "interventions": v[0], "incidents": v[1],
-                "count": v[2], "bed_days": v[3],
-            }
-            for (scope, month, dimension, key), v in scope_cells.items()
-        ],
-    )
-
-    patient_months = InterventionFact.objects.filter(
-        _month_filter(months), organisation_id=organisation_id
-    )
-    if ward_ids is not None:
-        patient_months = patient_months.filter(ward_id__in=ward_ids)
-    _insert(
-        PatientMonth,
-        [
-            {"organisation_id": organisation_id, **row}
-            for row in patient_months.values("ward_id", "month", "patient_id").annotate(
-                interventions=Count("id", filter=_FIRST)
-            ).order_by()
-        ],
-    )
+        _insert(
+            GroupBedDays,
+            [
+                {"organisation_id": organisation_id, "scope": scope_ward(ward_id),
+                 "month": month, "dimension": dimension, "key": key, "bed_days": n}
+                for (ward_id, month, dimension, key), n in nights.items()
+            ],
+        )
+        _sum_into_parents(GroupBedDays, organisation_id, chunk, parents, ("bed_days",))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -702,8 +821,11 @@ def rebuild(organisation: Any, *, now: dt.datetime | None = None) -> None:
     organisation_id = organisation.pk if hasattr(organisation, "pk") else int(organisation)
     with transaction.atomic():
         SummaryDirty.objects.filter(organisation_id=organisation_id).delete()
-        for model in (InterventionFact, DutyFact, PatientMonth, MonthlyMeasure, MonthlyBreakdown):
+        for model in (InterventionFact, DutyFact, PatientMonth, MonthlyMeasure, MonthlyBreakdown,
+                      MonthlyPopulation, GroupBedDays):
             model.objects.filter(organisation_id=organisation_id).delete()
+        patients = PatientCache(organisation_id)
+        patients.load_all()
         last = 0
         while True:
             ids = list(
@@ -712,12 +834,14 @@ def rebuild(organisation: Any, *, now: dt.datetime | None = None) -> None:
             )
             if not ids:
                 break
-            rebuild_incident_facts(organisation_id, ids, now)
+            rebuild_incident_facts(organisation_id, ids, now, patients)
             last = ids[-1]
         first = _first_month(organisation_id)
         current = local_month(now, local_zone())
         if first is not None:
-            refresh_months(organisation_id, cat.months_between(first, current), now=now)
+            every_month = cat.months_between(first, current)
+            refresh_facts_months(organisation_id, every_month)
+            refresh_population_months(organisation_id, every_month, now=now, patients=patients)
         SummaryState.objects.update_or_create(
             organisation_id=organisation_id,
             defaults={"open_through": current, "rebuilt_at": now, "refreshed_at": now},
@@ -764,9 +888,10 @@ def _apply(
     Incident = apps.get_model("incidents.Incident")
     Admission = apps.get_model("patients.Admission")
     incident_ids = {d.object_id for d in dirty if d.kind == SummaryDirty.INCIDENT and d.object_id}
-    whole_months: set[dt.date] = set()
+    population_months: set[dt.date] = set()
     patient_ids = {d.object_id for d in dirty if d.kind == SummaryDirty.PATIENT and d.object_id}
     if patient_ids:
+        # A patient's characteristics are on their facts and in each group's bed days.
         incident_ids.update(
             Incident.objects.filter(organisation_id=organisation_id, patient_id__in=patient_ids)
             .values_list("pk", flat=True)
@@ -774,10 +899,11 @@ def _apply(
         for admitted, discharged in Admission.objects.filter(
             organisation_id=organisation_id, patient_id__in=patient_ids
         ).values_list("admitted_on", "discharged_on"):
-            whole_months.update(cat.months_between(admitted, discharged or now.date()))
+            population_months.update(cat.months_between(admitted, discharged or now.date()))
     for d in dirty:
         if d.kind == SummaryDirty.MONTHS and d.first_month and d.last_month:
-            whole_months.update(cat.months_between(d.first_month, d.last_month))
+            population_months.update(cat.months_between(d.first_month, d.last_month))
+    rolled_over: list[dt.date] = []
     if current > state.open_through:
         # A month ended: interventions still in progress get the new month's row and their
         # active days at the end of the month that ended; ward stays still open add nights.
@@ -785,17 +911,23 @@ def _apply(
             InterventionFact.objects.filter(organisation_id=organisation_id, is_open=True)
             .values_list("incident_id", flat=True).distinct()
         )
-        whole_months.update(cat.months_between(state.open_through, current))
+        rolled_over = cat.months_between(state.open_through, current)
+        population_months.update(rolled_over)
+    first = _first_month(organisation_id)
+    if first is not None:
+        population_months = {m for m in population_months if first <= m <= current}
     touched = rebuild_incident_facts(organisation_id, incident_ids, now) if incident_ids else set()
-    if whole_months:
-        refresh_months(organisation_id, whole_months, now=now)
+    if rolled_over:
+        refresh_facts_months(organisation_id, rolled_over)
+    if population_months:
+        refresh_population_months(organisation_id, population_months, now=now)
     by_ward_months: dict[int, set[dt.date]] = defaultdict(set)
     for month, ward_id in touched:
-        if month not in whole_months:
+        if month not in rolled_over:
             by_ward_months[ward_id].add(month)
-    # Group the wards that changed the same months, so each month is refreshed once.
+    # Wards that changed the same months are refreshed together, each month once.
     months_to_wards: dict[tuple[dt.date, ...], set[int]] = defaultdict(set)
     for ward_id, months in by_ward_months.items():
         months_to_wards[tuple(sorted(months))].add(ward_id)
     for months, ward_ids in months_to_wards.items():
-        refresh_months(organisation_id, months, now=now, ward_ids=ward_ids)
+        refresh_facts_months(organisation_id, months, ward_ids=ward_ids)

@@ -18,10 +18,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
-from pydantic import ConfigDict, PlainSerializer
+from pydantic import BaseModel, ConfigDict, PlainSerializer
 
 from rrp.api.permissions import api_actor, require
 from rrp.audit.services import audit_view
@@ -48,9 +49,30 @@ VIEW = "careplans.view_plan"
 WRITE = "careplans.write_plan"
 
 
-class Strict(Schema):
-    # A misspelt field name is refused rather than silently dropped from a clinical record.
-    model_config = ConfigDict(extra="forbid")
+class Strict(BaseModel):
+    # A misspelt field name is refused rather than silently dropped from a clinical record:
+    # kept here and reported with the body's other problems, after the patient is found (so
+    # another organisation's patient is a 404 whatever the body says).
+    model_config = ConfigDict(extra="allow")
+
+
+def _refuse_unknown(payload: BaseModel) -> None:
+    unknown = {
+        name: ["This is not a field of this record: check the spelling"]
+        for name in sorted(payload.model_extra or {})
+    }
+    for name in ("risk_factors",):
+        for index, item in enumerate(getattr(payload, name, None) or []):
+            unknown.update(
+                {
+                    f"{name}.{index}.{extra}": [
+                        "This is not a field of a risk factor: check the spelling"
+                    ]
+                    for extra in sorted(item.model_extra or {})
+                }
+            )
+    if unknown:
+        raise ValidationError(unknown)
 
 
 class RiskFactorIn(Strict):
@@ -217,19 +239,28 @@ def _patient(request: HttpRequest, patient_id: int) -> Patient:
 def _plan_out(version: SafetyPlanVersion, current_number: int | None) -> dict[str, Any]:
     data: dict[str, Any] = {name: getattr(version, name) for name in PLAN_TEXT_FIELDS}
     data.update(
-        id=version.pk, patient_id=version.plan.patient_id, version=version.number,
+        id=version.pk,
+        patient_id=version.plan.patient_id,
+        version=version.number,
         current=version.number == current_number,
         entered_in_error=version.is_entered_in_error,
         entered_in_error_reason=version.entered_in_error_reason,
-        occasion=version.occasion, incident_id=version.incident_id, agreed_on=version.agreed_on,
-        person_took_part=version.person_took_part, carer_took_part=version.carer_took_part,
+        occasion=version.occasion,
+        incident_id=version.incident_id,
+        agreed_on=version.agreed_on,
+        person_took_part=version.person_took_part,
+        carer_took_part=version.carer_took_part,
         co_produced=version.co_produced,
         preferred_interventions=list(version.preferred_interventions),
         less_preferred_interventions=list(version.less_preferred_interventions),
         positions_to_avoid=list(version.positions_to_avoid),
         risk_factors=[
-            {"code": f.code, "label": f.get_code_display(), "notes": f.notes,
-             "strategies": f.strategies}
+            {
+                "code": f.code,
+                "label": f.get_code_display(),
+                "notes": f.notes,
+                "strategies": f.strategies,
+            }
             for f in version.risk_factor_list()
         ],
         communication_passport=version.communication_passport,
@@ -243,14 +274,28 @@ def _plan_out(version: SafetyPlanVersion, current_number: int | None) -> dict[st
 
 def _assessment_out(assessment: RiskAssessment) -> dict[str, Any]:
     names = (
-        "assessed_on", "occasion", "incident_id", "method", "summary", "risk_to_self",
-        "risk_to_self_detail", "risk_to_others", "risk_to_others_detail", "other_risks",
-        "sources", "sources_detail", "person_took_part", "carer_took_part", "communicated_to",
-        "communicated_on", "review_on",
+        "assessed_on",
+        "occasion",
+        "incident_id",
+        "method",
+        "summary",
+        "risk_to_self",
+        "risk_to_self_detail",
+        "risk_to_others",
+        "risk_to_others_detail",
+        "other_risks",
+        "sources",
+        "sources_detail",
+        "person_took_part",
+        "carer_took_part",
+        "communicated_to",
+        "communicated_on",
+        "review_on",
     )
     data: dict[str, Any] = {name: getattr(assessment, name) for name in names}
     data.update(
-        id=assessment.pk, patient_id=assessment.patient_id,
+        id=assessment.pk,
+        patient_id=assessment.patient_id,
         review_state=review_state(assessment.review_on, timezone.localdate()),
         assessed_by={"name": assessment.assessor_name, "job_title": assessment.assessor_job_title},
         recorded_at=assessment.recorded_at,
@@ -264,38 +309,52 @@ def _assessment_out(assessment: RiskAssessment) -> dict[str, Any]:
 def safety_plan_list(request: HttpRequest, patient_id: int) -> list[dict[str, Any]]:
     require(request, VIEW)
     patient = _patient(request, patient_id)
-    audit_view(actor=api_actor(request), organisation=patient.organisation, obj=patient,
-               summary=f"Safety plan versions of {patient.local_id} read through the API")
+    audit_view(
+        actor=api_actor(request),
+        organisation=patient.organisation,
+        obj=patient,
+        summary=f"Safety plan versions of {patient.local_id} read through the API",
+    )
     current = selectors.current_safety_plan(patient)
     number = current.number if current else None
     return [_plan_out(v, number) for v in selectors.safety_plan_versions(patient)]
 
 
 @router.post("/patients/{patient_id}/safety-plans", response={201: SafetyPlanOut})
-def safety_plan_create(
-    request: HttpRequest, patient_id: int, payload: SafetyPlanIn
-) -> Status:
+def safety_plan_create(request: HttpRequest, patient_id: int, payload: SafetyPlanIn) -> Status:
     require(request, WRITE)
     patient = _patient(request, patient_id)
-    values = payload.model_dump()
+    _refuse_unknown(payload)
+    values = payload.model_dump(exclude=set(payload.model_extra or {}))
     late_reason = values.pop("late_reason")
-    factors = [RiskFactorInput(**f) for f in values.pop("risk_factors")]
+    factors = [
+        RiskFactorInput(code=f["code"], strategies=f["strategies"], notes=f["notes"])
+        for f in values.pop("risk_factors")
+    ]
     version = services.safety_plan_version_create(
-        actor=api_actor(request), patient=patient,
-        data=SafetyPlanInput(risk_factors=factors, **values), late_reason=late_reason,
+        actor=api_actor(request),
+        patient=patient,
+        data=SafetyPlanInput(risk_factors=factors, **values),
+        late_reason=late_reason,
     )
     return Status(201, _plan_out(version, version.number))
 
 
-@router.get("/patients/{patient_id}/safety-plans/current", response={200: SafetyPlanOut, 404: Message})
+@router.get(
+    "/patients/{patient_id}/safety-plans/current", response={200: SafetyPlanOut, 404: Message}
+)
 def safety_plan_current(request: HttpRequest, patient_id: int) -> Status:
     require(request, VIEW)
     patient = _patient(request, patient_id)
     current = selectors.current_safety_plan(patient)
     if current is None:
         return Status(404, {"detail": "This person has no current safety plan"})
-    audit_view(actor=api_actor(request), organisation=patient.organisation, obj=patient,
-               summary=f"Safety plan of {patient.local_id} read through the API")
+    audit_view(
+        actor=api_actor(request),
+        organisation=patient.organisation,
+        obj=patient,
+        summary=f"Safety plan of {patient.local_id} read through the API",
+    )
     return Status(200, _plan_out(current, current.number))
 
 
@@ -303,8 +362,12 @@ def safety_plan_current(request: HttpRequest, patient_id: int) -> Status:
 def risk_assessment_list(request: HttpRequest, patient_id: int) -> list[dict[str, Any]]:
     require(request, VIEW)
     patient = _patient(request, patient_id)
-    audit_view(actor=api_actor(request), organisation=patient.organisation, obj=patient,
-               summary=f"Risk assessments of {patient.local_id} read through the API")
+    audit_view(
+        actor=api_actor(request),
+        organisation=patient.organisation,
+        obj=patient,
+        summary=f"Risk assessments of {patient.local_id} read through the API",
+    )
     return [_assessment_out(a) for a in selectors.risk_assessments_of(patient)]
 
 
@@ -314,10 +377,13 @@ def risk_assessment_create(
 ) -> Status:
     require(request, WRITE)
     patient = _patient(request, patient_id)
-    values = payload.model_dump()
+    _refuse_unknown(payload)
+    values = payload.model_dump(exclude=set(payload.model_extra or {}))
     late_reason = values.pop("late_reason")
     assessment = services.risk_assessment_create(
-        actor=api_actor(request), patient=patient, data=RiskAssessmentInput(**values),
+        actor=api_actor(request),
+        patient=patient,
+        data=RiskAssessmentInput(**values),
         late_reason=late_reason,
     )
     return Status(201, _assessment_out(assessment))

@@ -550,7 +550,7 @@ def _write(write: Callable[[], T], problems: dict[str, list[str]]) -> T:
             write()
             raise _Refused
     except ValidationError as error:
-        found = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+        found = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
         for field, messages in found.items():
             problems.setdefault(field, list(messages))  # the API's more exact words win
     except _Refused:
@@ -650,10 +650,14 @@ def _moment(name: str, value: str | None, *, end_of_day: bool = False) -> dt.dat
 
 
 def _ward_in_query(request: HttpRequest, code: str | None) -> str | None:
-    # A mistyped ward code must not look like a ward with nothing overdue.
-    if code and not Ward.objects.filter(organisation=_organisation(request), code=code).exists():
+    if not code:
+        return None
+    ward = Ward.objects.filter(organisation=_organisation(request), code__iexact=code.strip())
+    found = ward.values_list("code", flat=True).first()
+    if found is None:
+        # A mistyped ward code must not look like a ward with nothing overdue.
         raise _query_problem("ward", f"There is no ward with the code {code} in your organisation")
-    return code or None
+    return found
 
 
 def _duty_out(duty: Duty, now: dt.datetime) -> dict[str, Any]:

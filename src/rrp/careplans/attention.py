@@ -22,7 +22,7 @@ EXAMINATION_ROLES = frozenset({Role.DOCTOR, Role.WARD_MANAGER, Role.RRP_LEAD})
 
 def _ward_scope(request: HttpRequest) -> tuple[str | None, str]:
     """The ward whose plans this person answers for, and how to name it."""
-    roles = getattr(request, "roles", frozenset())
+    roles: frozenset[str] = getattr(request, "roles", frozenset())
     if Role.RRP_LEAD in roles:
         return None, "the wards"
     ward = home_ward_of(request.user, request.organisation)  # type: ignore[attr-defined]
@@ -35,7 +35,7 @@ def _query(ward: str | None, state: str) -> str:
 
 @register
 def safety_plans_needing_action(request: HttpRequest) -> list[AttentionItem]:
-    roles = getattr(request, "roles", frozenset())
+    roles: frozenset[str] = getattr(request, "roles", frozenset())
     if not roles & PLAN_ROLES:
         return []
     ward, where = _ward_scope(request)
@@ -43,23 +43,29 @@ def safety_plans_needing_action(request: HttpRequest) -> list[AttentionItem]:
     href = reverse("careplans:worklist")
     items = []
     if counts.overdue:
-        items.append(AttentionItem(
-            title="Safety plans past their review date", count=counts.overdue,
-            href=href + _query(ward, "overdue"),
-            detail=f"People on {where} whose plan should have been reviewed with them by now",
-        ))
+        items.append(
+            AttentionItem(
+                title="Safety plans past their review date",
+                count=counts.overdue,
+                href=href + _query(ward, "overdue"),
+                detail=f"People on {where} whose plan should have been reviewed with them by now",
+            )
+        )
     if counts.missing:
-        items.append(AttentionItem(
-            title="People with no safety plan", count=counts.missing,
-            href=href + _query(ward, "missing"),
-            detail=f"People on {where} with no safety plan in RRP (standard 2.2.I)",
-        ))
+        items.append(
+            AttentionItem(
+                title="People with no safety plan",
+                count=counts.missing,
+                href=href + _query(ward, "missing"),
+                detail=f"People on {where} with no safety plan in RRP (standard 2.2.I)",
+            )
+        )
     return items
 
 
 @register
 def examinations_not_done(request: HttpRequest) -> list[AttentionItem]:
-    roles = getattr(request, "roles", frozenset())
+    roles: frozenset[str] = getattr(request, "roles", frozenset())
     if not roles & EXAMINATION_ROLES:
         return []
     ward = _ward_scope(request)[0] if Role.DOCTOR not in roles else None
@@ -67,9 +73,15 @@ def examinations_not_done(request: HttpRequest) -> list[AttentionItem]:
     overdue = [r for r in rows if r.state == "overdue"]
     if not overdue:
         return []
-    return [AttentionItem(
-        title="Physical examinations overdue", count=len(overdue), urgent=True,
-        href=reverse("careplans:worklist") + (f"?ward={ward}" if ward else "") + "#examinations",
-        detail="People admitted more than 24 hours ago with no physical examination recorded "
-        "(standard 2.5.1.I)",
-    )]
+    return [
+        AttentionItem(
+            title="Physical examinations overdue",
+            count=len(overdue),
+            urgent=True,
+            href=reverse("careplans:worklist")
+            + (f"?ward={ward}" if ward else "")
+            + "#examinations",
+            detail="People admitted more than 24 hours ago with no physical examination recorded "
+            "(standard 2.5.1.I)",
+        )
+    ]

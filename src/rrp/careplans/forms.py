@@ -18,31 +18,75 @@ from rrp.careplans.inputs import (
     RiskFactorInput,
     SafetyPlanInput,
 )
-from rrp.core.forms import NhsDateField
+from rrp.core.forms import NhsDateField, NhsDateWidget
 from rrp.incidents.codes import InterventionType
 from rrp.incidents.duty_rules import PHYSICAL_RESTRAINT_CODES
 
 # Least restrictive first within each kind, as the team talks them through with the person.
-INTERVENTION_ORDER = ("07", "11", "10", "12", "08", "09", "01", "13",
-                      "16", "15", "14", "17", "05", "06", "04")
+INTERVENTION_ORDER = (
+    "07",
+    "11",
+    "10",
+    "12",
+    "08",
+    "09",
+    "01",
+    "13",
+    "16",
+    "15",
+    "14",
+    "17",
+    "05",
+    "06",
+    "04",
+)
 _LABELS = dict(InterventionType.choices)
 INTERVENTION_CHOICES = [(code, _LABELS[code]) for code in INTERVENTION_ORDER]
 PHYSICAL_CHOICES = [(v, t) for v, t in INTERVENTION_CHOICES if v in PHYSICAL_RESTRAINT_CODES]
 
 
-def _text(label: str, help_text: str = "", required: bool = False, rows: int = 3) -> forms.CharField:
-    return forms.CharField(label=label, help_text=help_text, required=required,
-                           widget=forms.Textarea(attrs={"rows": rows}))
+def _text(
+    label: str, help_text: str = "", required: bool = False, rows: int = 3
+) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
 
 
 def _radios(label: str, choices: Any, help_text: str = "") -> forms.ChoiceField:
-    return forms.ChoiceField(label=label, choices=choices, help_text=help_text,
-                             widget=forms.RadioSelect)
+    return forms.ChoiceField(
+        label=label, choices=choices, help_text=help_text, widget=forms.RadioSelect
+    )
 
 
-def _checkboxes(label: str, choices: Any, help_text: str = "", required: bool = False) -> forms.MultipleChoiceField:
-    return forms.MultipleChoiceField(label=label, choices=choices, help_text=help_text,
-                                     required=required, widget=forms.CheckboxSelectMultiple)
+def _checkboxes(
+    label: str, choices: Any, help_text: str = "", required: bool = False
+) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=choices,
+        help_text=help_text,
+        required=required,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class _DateWidget(NhsDateWidget):
+    """The NHS.UK date input names its boxes `name[0]`, `name[1]`, `name[2]`; Django's
+    MultiWidget reads `name_0`... Read both, so dates typed in a browser arrive."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[Any]:
+        return [
+            data.get(f"{name}[{index}]", data.get(f"{name}_{index}"))
+            for index in range(len(self.widgets))
+        ]
+
+
+class DateField(NhsDateField):
+    widget = _DateWidget
 
 
 def _required_messages(form: forms.Form, messages: dict[str, str]) -> None:
@@ -64,7 +108,8 @@ class IncidentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         from django.utils import timezone
 
-        return f"{obj.reference}, {timezone.localtime(obj.started_at):%d/%m/%Y %H:%M} on {obj.ward.name}"
+        started = timezone.localtime(obj.started_at)
+        return f"{obj.reference}, {started:%d/%m/%Y %H:%M} on {obj.ward.name}"
 
 
 class SafetyPlanForm(forms.Form):
@@ -73,17 +118,25 @@ class SafetyPlanForm(forms.Form):
     # Why and with whom (standard 2.2.II, 2.3.I).
     occasion = _radios("Why are you writing or reviewing the plan?", codes.PlanOccasion.choices)
     incident = IncidentChoiceField(
-        queryset=None, required=False, label="Which use of force does this review follow? (optional)",
+        queryset=None,
+        required=False,
+        label="Which use of force does this review follow? (optional)",
         empty_label="Not after a use of force",
     )
-    agreed_on = NhsDateField(label="Date you talked the plan through with the person",
-                             help_text="For example, 15 3 2026")
-    person_took_part = _radios("Did the person take part in writing the plan?",
-                               codes.Participation.choices)
-    carer_took_part = _radios("Did a family member or carer take part?",
-                              codes.CarerParticipation.choices)
-    others_involved = _text("Who else took part? (optional)",
-                            "For example, their advocate, named nurse or psychologist", rows=2)
+    agreed_on = DateField(
+        label="Date you talked the plan through with the person", help_text="For example, 15 3 2026"
+    )
+    person_took_part = _radios(
+        "Did the person take part in writing the plan?", codes.Participation.choices
+    )
+    carer_took_part = _radios(
+        "Did a family member or carer take part?", codes.CarerParticipation.choices
+    )
+    others_involved = _text(
+        "Who else took part? (optional)",
+        "For example, their advocate, named nurse or psychologist",
+        rows=2,
+    )
     persons_words = _text(
         "What the person wants staff to know, in their own words",
         "Write down what they said, as they said it. Leave blank only if they did not take part.",
@@ -96,31 +149,44 @@ class SafetyPlanForm(forms.Form):
     # Traffic-light plan (standard 2.3.III, 2.3.XII, 2.3.XIII).
     green_signs = _text("Green: when they are well, they are (optional)")
     green_support = _text("Green: what helps them stay well", "Primary strategies")
-    triggers = _text("Known triggers", "What has led to distress before. Write ‘None known yet’ if so.")
-    trigger_dates = _text("Dates that may be difficult (optional)",
-                          "For example, the anniversary of a traumatic event", rows=2)
-    amber_signs = _text("Amber: early warning signs",
-                        "What staff may notice when they start to become distressed")
-    amber_support = _text("Amber: what helps when they are becoming distressed",
-                          "Secondary strategies")
+    triggers = _text(
+        "Known triggers", "What has led to distress before. Write ‘None known yet’ if so."
+    )
+    trigger_dates = _text(
+        "Dates that may be difficult (optional)",
+        "For example, the anniversary of a traumatic event",
+        rows=2,
+    )
+    amber_signs = _text(
+        "Amber: early warning signs", "What staff may notice when they start to become distressed"
+    )
+    amber_support = _text(
+        "Amber: what helps when they are becoming distressed", "Secondary strategies"
+    )
     red_signs = _text("Red: in a crisis, they may (optional)")
     red_support = _text("Red: what staff should do in a crisis (optional)")
-    what_to_avoid = _text("What makes things worse (optional)",
-                          "Words, actions or situations to avoid")
-    environmental_factors = _text("Environment (optional)",
-                                  "For example, noise, boredom, other patients, fresh air and exercise")
+    what_to_avoid = _text(
+        "What makes things worse (optional)", "Words, actions or situations to avoid"
+    )
+    environmental_factors = _text(
+        "Environment (optional)",
+        "For example, noise, boredom, other patients, fresh air and exercise",
+    )
     # Interventions (standard 2.3.IV, 2.3.V).
     preferred_interventions = _checkboxes(
         "Interventions the person prefers, if one is needed",
-        INTERVENTION_CHOICES, "Choose all the person agreed to. These are part of the care plan.",
+        INTERVENTION_CHOICES,
+        "Choose all the person agreed to. These are part of the care plan.",
     )
     less_preferred_interventions = _checkboxes(
         "Interventions the person would rather not have, but agreed as a last resort",
-        INTERVENTION_CHOICES, "These are also part of the care plan.",
+        INTERVENTION_CHOICES,
+        "These are also part of the care plan.",
     )
     positions_to_avoid = _checkboxes(
         "Positions the person asked not to be held in",
-        PHYSICAL_CHOICES, "Staff will be warned if they record one of these.",
+        PHYSICAL_CHOICES,
+        "Staff will be warned if they record one of these.",
     )
     intervention_preferences = _text(
         "Their preferences about restrictive interventions, in their own words (optional)",
@@ -134,35 +200,49 @@ class SafetyPlanForm(forms.Form):
         "say what it means for them and how staff reduce the risk.",
     )
     # Needs (2.3.VII-XI, 2.3.XV, 2.4).
-    communication_needs = _text("Communication needs (optional)",
-                                "How to communicate so a new member of staff can understand them")
-    communication_passport = forms.BooleanField(label="They have a communication passport",
-                                                required=False)
+    communication_needs = _text(
+        "Communication needs (optional)",
+        "How to communicate so a new member of staff can understand them",
+    )
+    communication_passport = forms.BooleanField(
+        label="They have a communication passport", required=False
+    )
     interpreter_language = forms.CharField(
-        label="Interpreter needed for (optional)", required=False, max_length=80,
+        label="Interpreter needed for (optional)",
+        required=False,
+        max_length=80,
         help_text="Language, including British Sign Language. Leave blank if none is needed.",
     )
     sensory_needs = _text("Sensory needs and physical disability (optional)")
     spiritual_cultural_needs = _text("Spiritual, religious and cultural needs (optional)")
-    gender_trauma_needs = _text("Gender and trauma-related needs (optional)",
-                                "For example, the gender of staff they want, or past abuse")
-    age_related_needs = _text("Age-related needs (optional)",
-                              "Older people: cognitive impairment, frailty. Children and young "
-                              "people: contact with family, education.")
-    dignity = _text("Dignity during any intervention (optional)",
-                    "For example, clothing, privacy, who should not be present")
+    gender_trauma_needs = _text(
+        "Gender and trauma-related needs (optional)",
+        "For example, the gender of staff they want, or past abuse",
+    )
+    age_related_needs = _text(
+        "Age-related needs (optional)",
+        "Older people: cognitive impairment, frailty. Children and young "
+        "people: contact with family, education.",
+    )
+    dignity = _text(
+        "Dignity during any intervention (optional)",
+        "For example, clothing, privacy, who should not be present",
+    )
     post_incident_support = _text(
         "Monitoring and support they want after an incident (optional)",
         "For example, who they want to talk to, and physical checks they need",
     )
     notify_after_force = forms.CharField(
-        label="Who to tell if force is used (optional)", required=False, max_length=200,
+        label="Who to tell if force is used (optional)",
+        required=False,
+        max_length=200,
         help_text="Name, relationship and how to contact them",
     )
     # Review and signature (2.3.XXI, 2.4.VII).
-    changes = _text("What changed at this review, and why",
-                    "If nothing needed to change, say so", rows=3)
-    review_on = NhsDateField(label="Review date", help_text="Within a year. For example, 15 4 2026")
+    changes = _text(
+        "What changed at this review, and why", "If nothing needed to change, say so", rows=3
+    )
+    review_on = DateField(label="Review date", help_text="Within a year. For example, 15 4 2026")
     late_reason = _text(
         "Why is this review later than the use of force record asked?",
         "The care plan review after a use of force was due earlier. Say what delayed it.",
@@ -174,17 +254,25 @@ class SafetyPlanForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, incidents: Any, first_version: bool, signer: str,
-        late_review: bool, **kwargs: Any,
+        self,
+        *args: Any,
+        incidents: Any,
+        first_version: bool,
+        signer: str,
+        late_review: bool,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        _required_messages(self, {
-            "occasion": "Choose why you are writing or reviewing the plan",
-            "agreed_on": "Enter the date you talked the plan through with the person",
-            "person_took_part": "Say whether the person took part in writing the plan",
-            "carer_took_part": "Say whether a family member or carer took part",
-            "review_on": "Enter the review date",
-        })
+        _required_messages(
+            self,
+            {
+                "occasion": "Choose why you are writing or reviewing the plan",
+                "agreed_on": "Enter the date you talked the plan through with the person",
+                "person_took_part": "Say whether the person took part in writing the plan",
+                "carer_took_part": "Say whether a family member or carer took part",
+                "review_on": "Enter the review date",
+            },
+        )
         self.first_version = first_version
         self.late_review = late_review
         self.fields["incident"].queryset = incidents  # type: ignore[attr-defined]
@@ -203,11 +291,13 @@ class SafetyPlanForm(forms.Form):
             del self.fields["late_reason"]
         for code, label in codes.RiskFactor.choices:
             self.fields[risk_factor_field(code, "notes")] = forms.CharField(
-                label=f"What {str(label).lower()} means for them (optional)", required=False,
+                label=f"What {str(label).lower()} means for them (optional)",
+                required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.fields[risk_factor_field(code, "strategies")] = forms.CharField(
-                label=f"How staff reduce the risk from {str(label).lower()}", required=False,
+                label=f"How staff reduce the risk from {str(label).lower()}",
+                required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
 
@@ -215,8 +305,12 @@ class SafetyPlanForm(forms.Form):
     def risk_factor_rows(self) -> list[tuple[str, str, forms.BoundField, forms.BoundField]]:
         """(code, label, notes field, strategies field) for the conditional reveals."""
         return [
-            (code, str(label), self[risk_factor_field(code, "notes")],
-             self[risk_factor_field(code, "strategies")])
+            (
+                code,
+                str(label),
+                self[risk_factor_field(code, "notes")],
+                self[risk_factor_field(code, "strategies")],
+            )
             for code, label in codes.RiskFactor.choices
         ]
 
@@ -268,7 +362,11 @@ class SafetyPlanForm(forms.Form):
             if parts[0] == "risk_factors" and len(parts) == 3 and parts[1].isdigit():
                 index = int(parts[1])
                 code = factors[index] if index < len(factors) else ""
-                target = risk_factor_field(code, parts[2]) if code and parts[2] == "strategies" else "risk_factors"
+                target = (
+                    risk_factor_field(code, parts[2])
+                    if code and parts[2] == "strategies"
+                    else "risk_factors"
+                )
             elif parts[0] == "incident_id":
                 target = "incident"
             if target not in self.fields:
@@ -281,7 +379,8 @@ class SafetyPlanForm(forms.Form):
         """Form values from a plan input: a review starts from the current version."""
         initial: dict[str, Any] = {name: getattr(data, name) for name in PLAN_TEXT_FIELDS}
         initial.update(
-            person_took_part="", carer_took_part="",
+            person_took_part="",
+            carer_took_part="",
             communication_passport=data.communication_passport,
             preferred_interventions=data.preferred_interventions,
             less_preferred_interventions=data.less_preferred_interventions,
@@ -300,49 +399,67 @@ class SafetyPlanForm(forms.Form):
 class RiskAssessmentForm(forms.Form):
     occasion = _radios("Why was the risk assessed?", codes.AssessmentOccasion.choices)
     incident = IncidentChoiceField(
-        queryset=None, required=False, label="Which use of force does it follow? (optional)",
+        queryset=None,
+        required=False,
+        label="Which use of force does it follow? (optional)",
         empty_label="Not after a use of force",
     )
-    assessed_on = NhsDateField(label="Date of the assessment", help_text="For example, 15 3 2026")
+    assessed_on = DateField(label="Date of the assessment", help_text="For example, 15 3 2026")
     method = forms.CharField(
-        label="Structured professional judgement tool (optional)", required=False, max_length=120,
+        label="Structured professional judgement tool (optional)",
+        required=False,
+        max_length=120,
         help_text="For example, HCR-20, START or your local tool",
     )
-    summary = _text("Formulation and summary", "What the risks are, why, and what reduces them",
-                    required=True, rows=5)
+    summary = _text(
+        "Formulation and summary",
+        "What the risks are, why, and what reduces them",
+        required=True,
+        rows=5,
+    )
     risk_to_self = _radios("Risk to self", codes.RiskLevel.choices)
     risk_to_self_detail = _text("Risk to self: details (optional)")
     risk_to_others = _radios("Risk to others", codes.RiskLevel.choices)
     risk_to_others_detail = _text("Risk to others: details (optional)")
     other_risks = _text("Other risks (optional)", "For example, vulnerability or self-neglect")
-    sources = _checkboxes("Sources of information used", codes.InformationSource.choices,
-                          "Choose all that apply", required=True)
+    sources = _checkboxes(
+        "Sources of information used",
+        codes.InformationSource.choices,
+        "Choose all that apply",
+        required=True,
+    )
     sources_detail = _text("Sources: details (optional)", rows=2)
     person_took_part = _radios("Did the person take part?", codes.Participation.choices)
-    carer_took_part = _radios("Did a family member or carer take part?",
-                              codes.CarerParticipation.choices)
-    communicated_to = _checkboxes("Who were the findings shared with?",
-                                  codes.CommunicatedTo.choices, "Choose all that apply")
-    communicated_on = NhsDateField(label="Date the findings were shared (optional)", required=False)
-    review_on = NhsDateField(label="Review date", help_text="Within a year. For example, 15 4 2026")
+    carer_took_part = _radios(
+        "Did a family member or carer take part?", codes.CarerParticipation.choices
+    )
+    communicated_to = _checkboxes(
+        "Who were the findings shared with?", codes.CommunicatedTo.choices, "Choose all that apply"
+    )
+    communicated_on = DateField(label="Date the findings were shared (optional)", required=False)
+    review_on = DateField(label="Review date", help_text="Within a year. For example, 15 4 2026")
     late_reason = _text(
         "Why is this review later than the use of force record asked?",
-        "The care plan and risk assessment review after a use of force was due earlier.", rows=2,
+        "The care plan and risk assessment review after a use of force was due earlier.",
+        rows=2,
     )
 
     def __init__(self, *args: Any, incidents: Any, late_review: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _required_messages(self, {
-            "occasion": "Choose why the risk was assessed",
-            "assessed_on": "Enter the date of the assessment",
-            "summary": "Enter the formulation and summary of the assessment",
-            "risk_to_self": "Choose the level of risk to self",
-            "risk_to_others": "Choose the level of risk to others",
-            "sources": "Choose the sources of information used",
-            "person_took_part": "Say whether the person took part in the assessment",
-            "carer_took_part": "Say whether a family member or carer took part",
-            "review_on": "Enter the review date",
-        })
+        _required_messages(
+            self,
+            {
+                "occasion": "Choose why the risk was assessed",
+                "assessed_on": "Enter the date of the assessment",
+                "summary": "Enter the formulation and summary of the assessment",
+                "risk_to_self": "Choose the level of risk to self",
+                "risk_to_others": "Choose the level of risk to others",
+                "sources": "Choose the sources of information used",
+                "person_took_part": "Say whether the person took part in the assessment",
+                "carer_took_part": "Say whether a family member or carer took part",
+                "review_on": "Enter the review date",
+            },
+        )
         self.fields["incident"].queryset = incidents  # type: ignore[attr-defined]
         if not late_review:
             del self.fields["late_reason"]
@@ -362,31 +479,38 @@ HEALTH_CHECK_OUTCOMES = {
 
 
 class HealthCheckForm(forms.Form):
-    done_on = NhsDateField(label="Date", help_text="For example, 15 3 2026")
+    done_on = DateField(label="Date", help_text="For example, 15 3 2026")
     outcome = _radios("Outcome", [])
-    done_by_name = forms.CharField(label="Who carried it out", max_length=200,
-                                   help_text="Name and job title")
+    done_by_name = forms.CharField(
+        label="Who carried it out", max_length=200, help_text="Name and job title"
+    )
     notes = _text("Findings and notes", rows=4)
     stomp = forms.BooleanField(
         label="This was a STOMP review (stopping over-medication of people with a learning "
-        "disability, autism or both)", required=False,
+        "disability, autism or both)",
+        required=False,
     )
-    next_due_on = NhsDateField(label="Next due (optional)", required=False)
+    next_due_on = DateField(label="Next due (optional)", required=False)
 
     def __init__(self, *args: Any, kind: str, stomp_applies: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _required_messages(self, {
-            "done_on": "Enter the date",
-            "outcome": "Choose the outcome",
-            "done_by_name": "Enter who carried it out",
-            "next_due_on": "Enter the date of the next medication review",
-        })
+        _required_messages(
+            self,
+            {
+                "done_on": "Enter the date",
+                "outcome": "Choose the outcome",
+                "done_by_name": "Enter who carried it out",
+                "next_due_on": "Enter the date of the next medication review",
+            },
+        )
         self.kind = kind
         self.fields["outcome"].choices = HEALTH_CHECK_OUTCOMES[codes.HealthCheckKind(kind)]  # type: ignore[attr-defined]
         if kind == codes.HealthCheckKind.EXAMINATION:
             self.fields["done_on"].label = "Date of the examination"
             self.fields["notes"].label = "Findings and physical needs assessed"
-            self.fields["notes"].help_text = (
+            self.fields[
+                "notes"
+            ].help_text = (
                 "If the examination did not happen, say why and when it will be offered again"
             )
             del self.fields["next_due_on"]
@@ -408,15 +532,22 @@ class HealthCheckForm(forms.Form):
     def to_input(self) -> HealthCheckInput:
         data = self.cleaned_data
         return HealthCheckInput(
-            kind=self.kind, done_on=data["done_on"], outcome=data["outcome"],
-            done_by_name=data["done_by_name"], notes=data.get("notes", ""),
-            stomp=bool(data.get("stomp")), next_due_on=data.get("next_due_on"),
+            kind=self.kind,
+            done_on=data["done_on"],
+            outcome=data["outcome"],
+            done_by_name=data["done_by_name"],
+            notes=data.get("notes", ""),
+            stomp=bool(data.get("stomp")),
+            next_due_on=data.get("next_due_on"),
         )
 
 
 class EnteredInErrorForm(forms.Form):
-    reason = _text("Why was this entered in error?",
-                   "For example, it was recorded for the wrong person", required=True)
+    reason = _text(
+        "Why was this entered in error?",
+        "For example, it was recorded for the wrong person",
+        required=True,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -54,9 +54,13 @@ def last_day(period: IndicatorPeriod) -> dt.date:
 
 def people_on_wards(organisation: Any, period: IndicatorPeriod, day: dt.date) -> list[int]:
     """Patient ids of everyone on a ward (in the period's wards) on `day`."""
-    stays = Admission.objects.for_organisation(organisation).filter(
-        admitted_on__lte=day, entered_in_error_reason="", patient__entered_in_error_reason=""
-    ).filter(Q(discharged_on__isnull=True) | Q(discharged_on__gt=day))
+    stays = (
+        Admission.objects.for_organisation(organisation)
+        .filter(
+            admitted_on__lte=day, entered_in_error_reason="", patient__entered_in_error_reason=""
+        )
+        .filter(Q(discharged_on__isnull=True) | Q(discharged_on__gt=day))
+    )
     if period.wards is not None:
         stays = stays.filter(ward_id__in=period.wards)
     return sorted(set(stays.values_list("patient_id", flat=True)))
@@ -70,9 +74,12 @@ def _latest_review_dates(records: QuerySet[Any], key: str) -> dict[int, dt.date]
     return latest
 
 
-@register("2.3.XXI", key="safety-plan-review-dates",
-          title="People on the wards whose safety plan states a review date still to come",
-          source=SOURCE)
+@register(
+    "2.3.XXI",
+    key="safety-plan-review-dates",
+    title="People on the wards whose safety plan states a review date still to come",
+    source=SOURCE,
+)
 def safety_plan_review_dates(organisation: Any, period: IndicatorPeriod) -> IndicatorResult:
     # standard 2.3.XXI: review dates should be stated in the individual's care plan. RRP asks
     # for one on every version, so what varies is whether the person has a plan and whether its
@@ -99,9 +106,12 @@ def safety_plan_review_dates(organisation: Any, period: IndicatorPeriod) -> Indi
     return IndicatorResult(_value(in_date, len(people)), in_date, len(people), text)
 
 
-@register("2.2.V", key="risk-assessments-in-date",
-          title="People on the wards whose risk assessment is within its review date",
-          source=SOURCE)
+@register(
+    "2.2.V",
+    key="risk-assessments-in-date",
+    title="People on the wards whose risk assessment is within its review date",
+    source=SOURCE,
+)
 def risk_assessments_in_date(organisation: Any, period: IndicatorPeriod) -> IndicatorResult:
     # standard 2.2.V: risk assessments reviewed in line with organisational policy - the
     # review date each assessment sets is that policy applied to the person.
@@ -126,24 +136,30 @@ def risk_assessments_in_date(organisation: Any, period: IndicatorPeriod) -> Indi
     return IndicatorResult(_value(in_date, len(people)), in_date, len(people), text)
 
 
-@register("2.3.I", key="safety-plans-co-produced",
-          title="Safety plans written or reviewed with the person", source=SOURCE)
+@register(
+    "2.3.I",
+    key="safety-plans-co-produced",
+    title="Safety plans written or reviewed with the person",
+    source=SOURCE,
+)
 def safety_plans_co_produced(organisation: Any, period: IndicatorPeriod) -> IndicatorResult:
     # standard 2.3.I: care plans are coproduced with the person whose plan it is.
-    versions = (
-        SafetyPlanVersion.objects.for_organisation(organisation)
-        .filter(signed_at__gte=period.start, signed_at__lt=period.end,
-                entered_in_error_at__isnull=True)
+    versions = SafetyPlanVersion.objects.for_organisation(organisation).filter(
+        signed_at__gte=period.start, signed_at__lt=period.end, entered_in_error_at__isnull=True
     )
     if period.wards is not None:
         start, end = timezone.localdate(period.start), last_day(period)
-        versions = versions.filter(
-            plan__patient__admissions__ward_id__in=period.wards,
-            plan__patient__admissions__admitted_on__lte=end,
-        ).filter(
-            Q(plan__patient__admissions__discharged_on__isnull=True)
-            | Q(plan__patient__admissions__discharged_on__gte=start)
-        ).distinct()
+        versions = (
+            versions.filter(
+                plan__patient__admissions__ward_id__in=period.wards,
+                plan__patient__admissions__admitted_on__lte=end,
+            )
+            .filter(
+                Q(plan__patient__admissions__discharged_on__isnull=True)
+                | Q(plan__patient__admissions__discharged_on__gte=start)
+            )
+            .distinct()
+        )
     total = versions.count()
     if not total:
         return IndicatorResult(None, 0, 0, "No safety plans were written or reviewed in the period")
@@ -158,8 +174,12 @@ def safety_plans_co_produced(organisation: Any, period: IndicatorPeriod) -> Indi
     return IndicatorResult(_value(with_person, total), with_person, total, text)
 
 
-@register("2.5.1.I", key="examination-within-24-hours",
-          title="Admissions with a physical examination within 24 hours", source=SOURCE)
+@register(
+    "2.5.1.I",
+    key="examination-within-24-hours",
+    title="Admissions with a physical examination within 24 hours",
+    source=SOURCE,
+)
 def examinations_within_24_hours(organisation: Any, period: IndicatorPeriod) -> IndicatorResult:
     # standard 2.5.1.I: on admission, within 24 hours, a basic physical examination. Admissions
     # whose 24 hours had not run out by the end of the period and have no examination yet are
@@ -173,9 +193,13 @@ def examinations_within_24_hours(organisation: Any, period: IndicatorPeriod) -> 
     examined: dict[int, dt.date] = {}
     for admission_id, done_on in (
         HealthCheck.objects.for_organisation(organisation)
-        .filter(admission__in=admissions, kind=codes.HealthCheckKind.EXAMINATION,
-                outcome=codes.ExaminationOutcome.EXAMINED, entered_in_error_at__isnull=True,
-                recorded_at__lt=period.end)
+        .filter(
+            admission__in=admissions,
+            kind=codes.HealthCheckKind.EXAMINATION,
+            outcome=codes.ExaminationOutcome.EXAMINED,
+            entered_in_error_at__isnull=True,
+            recorded_at__lt=period.end,
+        )
         .order_by("admission_id", "done_on")
         .values_list("admission_id", "done_on")
     ):

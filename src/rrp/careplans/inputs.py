@@ -9,16 +9,35 @@ from typing import Any
 
 # The free-text parts of a safety plan version, in the order a plan reads.
 PLAN_TEXT_FIELDS: tuple[str, ...] = (
-    "others_involved", "persons_words", "advance_decisions",
-    "green_signs", "green_support", "triggers", "trigger_dates", "amber_signs", "amber_support",
-    "red_signs", "red_support", "what_to_avoid", "environmental_factors",
+    "others_involved",
+    "persons_words",
+    "advance_decisions",
+    "green_signs",
+    "green_support",
+    "triggers",
+    "trigger_dates",
+    "amber_signs",
+    "amber_support",
+    "red_signs",
+    "red_support",
+    "what_to_avoid",
+    "environmental_factors",
     "intervention_preferences",
-    "communication_needs", "interpreter_language", "sensory_needs", "spiritual_cultural_needs",
-    "gender_trauma_needs", "age_related_needs", "dignity", "post_incident_support",
-    "notify_after_force", "changes",
+    "communication_needs",
+    "interpreter_language",
+    "sensory_needs",
+    "spiritual_cultural_needs",
+    "gender_trauma_needs",
+    "age_related_needs",
+    "dignity",
+    "post_incident_support",
+    "notify_after_force",
+    "changes",
 )
 PLAN_CODE_FIELDS: tuple[str, ...] = (
-    "preferred_interventions", "less_preferred_interventions", "positions_to_avoid",
+    "preferred_interventions",
+    "less_preferred_interventions",
+    "positions_to_avoid",
 )
 
 

@@ -48,11 +48,16 @@ class SafetyPlanVersion(models.Model):
     number = models.PositiveIntegerField()
     occasion = models.CharField(max_length=16, choices=codes.PlanOccasion.choices)
     incident = models.ForeignKey(
-        "incidents.Incident", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "incidents.Incident",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="The use of force this version reviews, if any",
     )
     changes = models.TextField(
-        "what changed and why", blank=True,
+        "what changed and why",
+        blank=True,
         help_text="Required from version 2: what the review changed, or that nothing needed to",
     )
     # Co-production (standard 2.2.II, 2.3.I, 2.3.II, 2.5.1.VIII).
@@ -72,7 +77,9 @@ class SafetyPlanVersion(models.Model):
         "dates that may be difficult", blank=True, help_text="Anniversaries, court dates (2.3.XII)"
     )
     amber_signs = models.TextField("early warning signs", blank=True)
-    amber_support = models.TextField("what helps when I am becoming distressed (secondary strategies)", blank=True)
+    amber_support = models.TextField(
+        "what helps when I am becoming distressed (secondary strategies)", blank=True
+    )
     red_signs = models.TextField("in a crisis, I may", blank=True)
     red_support = models.TextField("what staff should do in a crisis", blank=True)
     what_to_avoid = models.TextField("what makes things worse", blank=True)
@@ -91,15 +98,17 @@ class SafetyPlanVersion(models.Model):
         "interpreter needed for", max_length=80, blank=True, help_text="Blank if none is needed"
     )
     sensory_needs = models.TextField("sensory needs and physical disability", blank=True)
-    spiritual_cultural_needs = models.TextField("spiritual, religious and cultural needs", blank=True)
+    spiritual_cultural_needs = models.TextField(
+        "spiritual, religious and cultural needs", blank=True
+    )
     gender_trauma_needs = models.TextField("gender and trauma-related needs", blank=True)
     age_related_needs = models.TextField("age-related needs", blank=True)
     dignity = models.TextField("dignity during any intervention", blank=True)
-    post_incident_support = models.TextField(
-        "monitoring and support after an incident", blank=True
-    )
+    post_incident_support = models.TextField("monitoring and support after an incident", blank=True)
     notify_after_force = models.CharField(
-        "who to tell after force is used", max_length=200, blank=True,
+        "who to tell after force is used",
+        max_length=200,
+        blank=True,
         help_text="Use of Force Act s.6(5)(p): the person named in the care plan",
     )
     review_on = models.DateField("review date")  # standard 2.3.XXI
@@ -216,7 +225,9 @@ class RiskAssessment(models.Model):
         "incidents.Incident", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     method = models.CharField(
-        "structured professional judgement tool", max_length=120, blank=True,
+        "structured professional judgement tool",
+        max_length=120,
+        blank=True,
         help_text="For example HCR-20, START or your local tool",
     )
     summary = models.TextField("formulation and summary")

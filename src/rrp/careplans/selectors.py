@@ -28,17 +28,20 @@ from rrp.patients.models import Admission, Patient
 
 
 def _versions() -> QuerySet[SafetyPlanVersion]:
-    return SafetyPlanVersion.objects.select_related("plan", "plan__patient", "incident").prefetch_related(
-        Prefetch("risk_factors", queryset=RiskFactorEntry.objects.order_by("pk"))
-    )
+    return SafetyPlanVersion.objects.select_related(
+        "plan", "plan__patient", "incident"
+    ).prefetch_related(Prefetch("risk_factors", queryset=RiskFactorEntry.objects.order_by("pk")))
 
 
 def current_safety_plan(patient: Patient) -> SafetyPlanVersion | None:
     """The latest signed version not entered in error: what staff follow now."""
     return (
         _versions()
-        .filter(plan__patient=patient, organisation=patient.organisation,
-                entered_in_error_at__isnull=True)
+        .filter(
+            plan__patient=patient,
+            organisation=patient.organisation,
+            entered_in_error_at__isnull=True,
+        )
         .order_by("-number")
         .first()
     )
@@ -46,7 +49,11 @@ def current_safety_plan(patient: Patient) -> SafetyPlanVersion | None:
 
 def safety_plan_versions(patient: Patient) -> QuerySet[SafetyPlanVersion]:
     """Every version, newest first, including any entered in error (they stay visible)."""
-    return _versions().filter(plan__patient=patient, organisation=patient.organisation).order_by("-number")
+    return (
+        _versions()
+        .filter(plan__patient=patient, organisation=patient.organisation)
+        .order_by("-number")
+    )
 
 
 def safety_plan_version(patient: Patient, number: int) -> SafetyPlanVersion | None:
@@ -68,9 +75,14 @@ def open_care_plan_reviews(patient: Patient, *, before: dt.datetime | None = Non
     soonest due first. `before`: only incidents that had ended by then."""
     duties = (
         Duty.objects.for_organisation(patient.organisation)
-        .filter(kind="care_plan_review", completed_at__isnull=True, not_required_reason="",
-                incident__patient=patient, incident__entered_in_error_at__isnull=True,
-                incident__ended_at__isnull=False)
+        .filter(
+            kind="care_plan_review",
+            completed_at__isnull=True,
+            not_required_reason="",
+            incident__patient=patient,
+            incident__entered_in_error_at__isnull=True,
+            incident__ended_at__isnull=False,
+        )
         .exclude(incident__status="draft")
         .select_related("incident")
         .order_by("due_at", "pk")
@@ -88,15 +100,18 @@ def open_care_plan_reviews(patient: Patient, *, before: dt.datetime | None = Non
 def _current_admissions(organisation: Any, today: dt.date) -> QuerySet[Admission]:
     return (
         Admission.objects.for_organisation(organisation)
-        .filter(admitted_on__lte=today, entered_in_error_reason="",
-                patient__entered_in_error_reason="")
+        .filter(
+            admitted_on__lte=today, entered_in_error_reason="", patient__entered_in_error_reason=""
+        )
         .filter(Q(discharged_on__isnull=True) | Q(discharged_on__gt=today))
     )
 
 
 def latest_admission(patient: Patient, today: dt.date) -> Admission | None:
     return (
-        Admission.objects.filter(patient=patient, admitted_on__lte=today, entered_in_error_reason="")
+        Admission.objects.filter(
+            patient=patient, admitted_on__lte=today, entered_in_error_reason=""
+        )
         .select_related("ward")
         .order_by("-admitted_on")
         .first()
@@ -128,7 +143,9 @@ class HealthStatus:
         )
 
 
-def _latest(checks: list[HealthCheck], kind: str, admission: Admission | None = None) -> HealthCheck | None:
+def _latest(
+    checks: list[HealthCheck], kind: str, admission: Admission | None = None
+) -> HealthCheck | None:
     for check in checks:  # newest first
         if check.kind == kind and (admission is None or check.admission_id == admission.pk):
             return check
@@ -137,25 +154,35 @@ def _latest(checks: list[HealthCheck], kind: str, admission: Admission | None = 
 
 def health_status(patient: Patient, today: dt.date) -> HealthStatus:
     checks = list(
-        HealthCheck.objects.filter(patient=patient, organisation=patient.organisation,
-                                   entered_in_error_at__isnull=True)
-        .order_by("-done_on", "-recorded_at", "-pk")
+        HealthCheck.objects.filter(
+            patient=patient, organisation=patient.organisation, entered_in_error_at__isnull=True
+        ).order_by("-done_on", "-recorded_at", "-pk")
     )
     admission = latest_admission(patient, today)
     exam = exam_state = exam_due = None
     medication_due = medication_state = None
     if admission is not None:
         this_stay = [c for c in checks if c.admission_id == admission.pk]
-        exam = next((c for c in this_stay if c.kind == codes.HealthCheckKind.EXAMINATION
-                     and c.outcome == codes.ExaminationOutcome.EXAMINED), None)
-        declined = exam is None and any(c.kind == codes.HealthCheckKind.EXAMINATION for c in this_stay)
+        exam = next(
+            (
+                c
+                for c in this_stay
+                if c.kind == codes.HealthCheckKind.EXAMINATION
+                and c.outcome == codes.ExaminationOutcome.EXAMINED
+            ),
+            None,
+        )
+        declined = exam is None and any(
+            c.kind == codes.HealthCheckKind.EXAMINATION for c in this_stay
+        )
         if exam is None and declined:
             exam = _latest(this_stay, codes.HealthCheckKind.EXAMINATION)
         exam_due = examination_due_on(admission.admitted_on)
         exam_state = examination_state(
             admission.admitted_on,
             exam.done_on if exam and exam.outcome == codes.ExaminationOutcome.EXAMINED else None,
-            today, declined=declined,
+            today,
+            declined=declined,
         )
     medication = _latest(checks, codes.HealthCheckKind.MEDICATION_REVIEW)
     if admission is not None and admission.is_current_on(today):
@@ -166,15 +193,24 @@ def health_status(patient: Patient, today: dt.date) -> HealthStatus:
         medication_state = review_state(medication_due, today)
     capacity = _latest(checks, codes.HealthCheckKind.CAPACITY_PRN)
     capacity_state: ReviewState = (
-        review_state(capacity.next_due_on, today) if capacity and capacity.next_due_on
-        else "in_date" if capacity else "missing"
+        review_state(capacity.next_due_on, today)
+        if capacity and capacity.next_due_on
+        else "in_date"
+        if capacity
+        else "missing"
     )
     return HealthStatus(
-        admission=admission, examination=exam, examination_state=exam_state,
-        examination_due_on=exam_due, capacity=capacity, capacity_state=capacity_state,
-        medication_review=medication, medication_due_on=medication_due,
+        admission=admission,
+        examination=exam,
+        examination_state=exam_state,
+        examination_due_on=exam_due,
+        capacity=capacity,
+        capacity_state=capacity_state,
+        medication_review=medication,
+        medication_due_on=medication_due,
         medication_state=medication_state,
-        stomp_applies=stomp_applies(patient.learning_disability_autism), checks=checks,
+        stomp_applies=stomp_applies(patient.learning_disability_autism),
+        checks=checks,
     )
 
 
@@ -195,23 +231,36 @@ def examinations_outstanding(
         admissions = admissions.filter(ward__code=ward)
     examined = set(
         HealthCheck.objects.for_organisation(organisation)
-        .filter(kind=codes.HealthCheckKind.EXAMINATION, outcome=codes.ExaminationOutcome.EXAMINED,
-                entered_in_error_at__isnull=True, admission__in=admissions)
+        .filter(
+            kind=codes.HealthCheckKind.EXAMINATION,
+            outcome=codes.ExaminationOutcome.EXAMINED,
+            entered_in_error_at__isnull=True,
+            admission__in=admissions,
+        )
         .values_list("admission_id", flat=True)
     )
     declined = set(
         HealthCheck.objects.for_organisation(organisation)
-        .filter(kind=codes.HealthCheckKind.EXAMINATION, entered_in_error_at__isnull=True,
-                admission__in=admissions)
+        .filter(
+            kind=codes.HealthCheckKind.EXAMINATION,
+            entered_in_error_at__isnull=True,
+            admission__in=admissions,
+        )
         .exclude(outcome=codes.ExaminationOutcome.EXAMINED)
         .values_list("admission_id", flat=True)
     )
     rows = [
-        ExaminationRow(a, examination_state(a.admitted_on, None, today, declined=a.pk in declined),
-                       examination_due_on(a.admitted_on))
-        for a in admissions if a.pk not in examined
+        ExaminationRow(
+            a,
+            examination_state(a.admitted_on, None, today, declined=a.pk in declined),
+            examination_due_on(a.admitted_on),
+        )
+        for a in admissions
+        if a.pk not in examined
     ]
-    return sorted(rows, key=lambda r: (r.state != "overdue", r.due_on, r.admission.patient.local_id))
+    return sorted(
+        rows, key=lambda r: (r.state != "overdue", r.due_on, r.admission.patient.local_id)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -265,9 +314,9 @@ def plan_rows(
         latest.setdefault(version.plan.patient_id, version)
     rows = []
     for admission in stays:
-        version = latest.get(admission.patient_id)
-        row_state: ReviewState = review_state(version.review_on, today) if version else "missing"
-        rows.append(PlanRow(admission.patient, admission, version, row_state))
+        found = latest.get(admission.patient_id)
+        row_state: ReviewState = review_state(found.review_on, today) if found else "missing"
+        rows.append(PlanRow(admission.patient, admission, found, row_state))
     if state:
         rows = [r for r in rows if r.state == state]
     return sorted(rows, key=lambda r: (_STATE_ORDER[r.state], r.ward.name, r.patient.local_id))
@@ -291,7 +340,7 @@ class PlanCounts:
 
 
 def plan_counts(rows: list[PlanRow]) -> PlanCounts:
-    tally = {key: 0 for key in _STATE_ORDER}
+    tally = dict.fromkeys(_STATE_ORDER, 0)
     for row in rows:
         tally[row.state] += 1
     return PlanCounts(**tally)

@@ -89,7 +89,8 @@ def _review_date_problems(
         problems.setdefault("review_on", []).append("The review date must be today or later")
     elif from_day is not None and review_on - from_day > LONGEST_REVIEW_INTERVAL:
         problems.setdefault("review_on", []).append(
-            "The review date must be within a year: plans are reviewed regularly (standard 2.5.1.VIII)"
+            "The review date must be within a year: plans are reviewed regularly "
+            "(standard 2.5.1.VIII)"
         )
 
 
@@ -108,10 +109,16 @@ def _incident_of(patient: Patient, incident_id: int | None, problems: Problems) 
 
 def _codes_problems(data: SafetyPlanInput, problems: Problems) -> None:
     for name in PLAN_CODE_FIELDS:
-        allowed = PHYSICAL_RESTRAINT_CODES if name == "positions_to_avoid" else ALL_INTERVENTION_CODES
+        allowed = (
+            PHYSICAL_RESTRAINT_CODES if name == "positions_to_avoid" else ALL_INTERVENTION_CODES
+        )
         for index, code in enumerate(getattr(data, name)):
             if code not in allowed:
-                what = "a physical restraint position" if name == "positions_to_avoid" else "an intervention type"
+                what = (
+                    "a physical restraint position"
+                    if name == "positions_to_avoid"
+                    else "an intervention type"
+                )
                 problems.setdefault(f"{name}.{index}", []).append(
                     f"'{code}' is not {what}: use the MHSDS codes"
                 )
@@ -128,9 +135,7 @@ def _codes_problems(data: SafetyPlanInput, problems: Problems) -> None:
         )
 
 
-def safety_plan_problems(
-    data: SafetyPlanInput, *, today: dt.date, first_version: bool
-) -> Problems:
+def safety_plan_problems(data: SafetyPlanInput, *, today: dt.date, first_version: bool) -> Problems:
     """Everything wrong with a safety plan version, by field, in words a nurse understands."""
     problems: Problems = {}
 
@@ -139,8 +144,13 @@ def safety_plan_problems(
 
     if data.occasion not in codes.PlanOccasion.values:
         add("occasion", "Choose why this plan is being written or reviewed")
-    _date_problems(problems, "agreed_on", data.agreed_on, today,
-                   "Enter the date the plan was discussed with the person")
+    _date_problems(
+        problems,
+        "agreed_on",
+        data.agreed_on,
+        today,
+        "Enter the date the plan was discussed with the person",
+    )
     # standard 2.3.I: co-produced with the person and, where appropriate, their carer.
     if data.person_took_part not in codes.Participation.values:
         add("person_took_part", "Say whether the person took part in writing the plan")
@@ -159,7 +169,10 @@ def safety_plan_problems(
     seen: set[str] = set()
     for index, factor in enumerate(data.risk_factors):
         if factor.code not in codes.RiskFactor.values:
-            add(f"risk_factors.{index}.code", f"'{factor.code}' is not a physical health risk factor")
+            add(
+                f"risk_factors.{index}.code",
+                f"'{factor.code}' is not a physical health risk factor",
+            )
             continue
         if factor.code in seen:
             add(f"risk_factors.{index}.code", "This risk factor is listed twice")
@@ -167,8 +180,10 @@ def safety_plan_problems(
         # standard 2.5.1.VII: the plan identifies the condition and the strategies to minimise it.
         if not factor.strategies.strip():
             label = dict(codes.RiskFactor.choices)[factor.code]
-            add(f"risk_factors.{index}.strategies",
-                f"Enter the strategies to reduce the risk from {str(label).lower()}")
+            add(
+                f"risk_factors.{index}.strategies",
+                f"Enter the strategies to reduce the risk from {str(label).lower()}",
+            )
     if not first_version and not data.changes.strip():
         add("changes", "Say what this review changed, or that nothing needed to change")
     _review_date_problems(problems, data.review_on, data.agreed_on, today)
@@ -191,7 +206,8 @@ def safety_plan_version_create(
     plan = SafetyPlan.objects.select_for_update().filter(patient=patient).first()
     previous = (
         plan.versions.filter(entered_in_error_at__isnull=True).order_by("-number").first()
-        if plan else None
+        if plan
+        else None
     )
     problems = safety_plan_problems(data, today=today, first_version=previous is None)
     incident = _incident_of(patient, data.incident_id, problems)
@@ -199,31 +215,49 @@ def safety_plan_version_create(
     _late_review_problems(patient, now, late_reason, problems)
     if problems:
         raise ValidationError(problems)
+    assert data.agreed_on is not None and data.review_on is not None  # checked above
     if plan is None:
         plan = SafetyPlan.objects.create(organisation=organisation, patient=patient)
     number = (plan.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     version = SafetyPlanVersion(
-        organisation=organisation, plan=plan, number=number, occasion=data.occasion,
-        incident=incident, agreed_on=data.agreed_on, person_took_part=data.person_took_part,
-        carer_took_part=data.carer_took_part, review_on=data.review_on,
+        organisation=organisation,
+        plan=plan,
+        number=number,
+        occasion=data.occasion,
+        incident=incident,
+        agreed_on=data.agreed_on,
+        person_took_part=data.person_took_part,
+        carer_took_part=data.carer_took_part,
+        review_on=data.review_on,
         communication_passport=data.communication_passport,
-        signed_by=_user(actor), signed_name=name, signed_job_title=job_title, signed_at=now,
+        signed_by=_user(actor),
+        signed_name=name,
+        signed_job_title=job_title,
+        signed_at=now,
         **{field: getattr(data, field).strip() for field in PLAN_TEXT_FIELDS},
         **{field: sorted(set(getattr(data, field))) for field in PLAN_CODE_FIELDS},
     )
     version.save()
     RiskFactorEntry.objects.bulk_create(
-        RiskFactorEntry(version=version, code=f.code, notes=f.notes.strip(),
-                        strategies=f.strategies.strip())
+        RiskFactorEntry(
+            version=version, code=f.code, notes=f.notes.strip(), strategies=f.strategies.strip()
+        )
         for f in data.risk_factors
     )
     audit_record(
-        actor=actor, action=AuditAction.CREATE, organisation=organisation, obj=version,
+        actor=actor,
+        action=AuditAction.CREATE,
+        organisation=organisation,
+        obj=version,
         summary=f"Safety plan version {number} signed for {patient.local_id}",
         after={**snapshot(version), "risk_factors": [asdict(f) for f in data.risk_factors]},
     )
     _meet_care_plan_reviews(
-        actor=actor, patient=patient, moment=now, late_reason=late_reason, now=now,
+        actor=actor,
+        patient=patient,
+        moment=now,
+        late_reason=late_reason,
+        now=now,
         reviewer=version.signature,
         notes=f"Safety plan version {number} signed. {data.changes.strip()}".strip(),
     )
@@ -243,7 +277,9 @@ def safety_plan_version_mark_entered_in_error(
     version.entered_in_error_reason = reason.strip()
     version.save(update_fields=["entered_in_error_at", "entered_in_error_reason"])
     audit_record(
-        actor=actor, action=AuditAction.ENTERED_IN_ERROR, organisation=version.organisation,
+        actor=actor,
+        action=AuditAction.ENTERED_IN_ERROR,
+        organisation=version.organisation,
         obj=version,
         summary=f"Safety plan version {version.number} of {version.plan.patient.local_id} "
         "marked as entered in error",
@@ -256,7 +292,10 @@ def safety_plan_version_mark_entered_in_error(
 def safety_plan_printed(*, actor: Actor, version: SafetyPlanVersion) -> None:
     """A paper copy leaves the system (standard 2.4.VII: governance of paper plans)."""
     audit_record(
-        actor=actor, action=AuditAction.EXPORT, organisation=version.organisation, obj=version,
+        actor=actor,
+        action=AuditAction.EXPORT,
+        organisation=version.organisation,
+        obj=version,
         summary=f"Safety plan version {version.number} of {version.plan.patient.local_id} printed",
     )
 
@@ -272,8 +311,9 @@ def risk_assessment_problems(data: RiskAssessmentInput, *, today: dt.date) -> Pr
     def add(name: str, message: str) -> None:
         problems.setdefault(name, []).append(message)
 
-    _date_problems(problems, "assessed_on", data.assessed_on, today,
-                   "Enter the date of the assessment")
+    _date_problems(
+        problems, "assessed_on", data.assessed_on, today, "Enter the date of the assessment"
+    )
     if data.occasion not in codes.AssessmentOccasion.values:
         add("occasion", "Choose why the risk was assessed")
     if not data.summary.strip():
@@ -329,21 +369,39 @@ def risk_assessment_create(
     values = asdict(data)
     values.pop("incident_id")
     assessment = RiskAssessment(
-        organisation=patient.organisation, patient=patient, incident=incident,
-        assessed_by=_user(actor), assessor_name=name, assessor_job_title=job_title,
-        recorded_at=now, **values,
+        organisation=patient.organisation,
+        patient=patient,
+        incident=incident,
+        assessed_by=_user(actor),
+        assessor_name=name,
+        assessor_job_title=job_title,
+        recorded_at=now,
+        **values,
     )
-    for text in ("summary", "method", "risk_to_self_detail", "risk_to_others_detail",
-                 "other_risks", "sources_detail"):
+    for text in (
+        "summary",
+        "method",
+        "risk_to_self_detail",
+        "risk_to_others_detail",
+        "other_risks",
+        "sources_detail",
+    ):
         setattr(assessment, text, getattr(assessment, text).strip())
     assessment.save()
     audit_record(
-        actor=actor, action=AuditAction.CREATE, organisation=patient.organisation,
-        obj=assessment, summary=f"Risk assessment recorded for {patient.local_id}",
+        actor=actor,
+        action=AuditAction.CREATE,
+        organisation=patient.organisation,
+        obj=assessment,
+        summary=f"Risk assessment recorded for {patient.local_id}",
         after=snapshot(assessment),
     )
     _meet_care_plan_reviews(
-        actor=actor, patient=patient, moment=now, late_reason=late_reason, now=now,
+        actor=actor,
+        patient=patient,
+        moment=now,
+        late_reason=late_reason,
+        now=now,
         reviewer=", ".join(p for p in (name, job_title) if p),
         notes=f"Risk assessment of {assessment.assessed_on:%d/%m/%Y} recorded: "
         f"risk to self {assessment.get_risk_to_self_display().lower()}, risk to others "
@@ -364,9 +422,12 @@ def risk_assessment_mark_entered_in_error(
     assessment.entered_in_error_reason = reason.strip()
     assessment.save(update_fields=["entered_in_error_at", "entered_in_error_reason"])
     audit_record(
-        actor=actor, action=AuditAction.ENTERED_IN_ERROR, organisation=assessment.organisation,
-        obj=assessment, summary=f"Risk assessment of {assessment.patient.local_id} marked as "
-        "entered in error", after={"reason": assessment.entered_in_error_reason},
+        actor=actor,
+        action=AuditAction.ENTERED_IN_ERROR,
+        organisation=assessment.organisation,
+        obj=assessment,
+        summary=f"Risk assessment of {assessment.patient.local_id} marked as entered in error",
+        after={"reason": assessment.entered_in_error_reason},
     )
     return assessment
 
@@ -394,14 +455,25 @@ def _late_review_problems(
 
 
 def _meet_care_plan_reviews(
-    *, actor: Actor, patient: Patient, moment: dt.datetime, reviewer: str, notes: str,
-    late_reason: str, now: dt.datetime,
+    *,
+    actor: Actor,
+    patient: Patient,
+    moment: dt.datetime,
+    reviewer: str,
+    notes: str,
+    late_reason: str,
+    now: dt.datetime,
 ) -> None:
     for duty in open_care_plan_reviews(patient, before=moment):
         review_record(
-            actor=actor, incident=duty.incident, kind="care_plan_review", reviewed_at=moment,
-            reviewer=reviewer or "Not recorded", notes=notes,
-            late_reason=late_reason.strip() if duty.due_at < moment else "", now=now,
+            actor=actor,
+            incident=duty.incident,
+            kind="care_plan_review",
+            reviewed_at=moment,
+            reviewer=reviewer or "Not recorded",
+            notes=notes,
+            late_reason=late_reason.strip() if duty.due_at < moment else "",
+            now=now,
         )
 
 
@@ -443,17 +515,25 @@ def health_check_problems(data: HealthCheckInput, *, today: dt.date) -> Problems
         add("done_by_name", "Enter who carried out the check")
     if (
         kind == codes.HealthCheckKind.EXAMINATION
-        and data.outcome in {codes.ExaminationOutcome.DECLINED, codes.ExaminationOutcome.NOT_POSSIBLE}
+        and data.outcome
+        in {codes.ExaminationOutcome.DECLINED, codes.ExaminationOutcome.NOT_POSSIBLE}
         and not data.notes.strip()
     ):
         add("notes", "Say why the examination did not happen and when it will be offered again")
-    if kind == codes.HealthCheckKind.EXAMINATION and data.outcome == codes.ExaminationOutcome.EXAMINED \
-            and not data.notes.strip():
+    if (
+        kind == codes.HealthCheckKind.EXAMINATION
+        and data.outcome == codes.ExaminationOutcome.EXAMINED
+        and not data.notes.strip()
+    ):
         add("notes", "Record the findings and the physical needs assessed")
     # standard 2.3.XVI: medication is reviewed regularly, so each review sets the next.
     if kind == codes.HealthCheckKind.MEDICATION_REVIEW and data.next_due_on is None:
         add("next_due_on", "Enter the date of the next medication review")
-    if data.next_due_on is not None and data.done_on is not None and data.next_due_on <= data.done_on:
+    if (
+        data.next_due_on is not None
+        and data.done_on is not None
+        and data.next_due_on <= data.done_on
+    ):
         add("next_due_on", "The next date must be after the date of this check")
     return problems
 
@@ -473,18 +553,32 @@ def health_check_record(
         raise ValidationError(problems)
     assert data.done_on is not None  # checked above
     check = HealthCheck(
-        organisation=patient.organisation, patient=patient, admission=admission, kind=data.kind,
-        done_on=data.done_on, outcome=data.outcome, notes=data.notes.strip(), stomp=data.stomp,
-        next_due_on=data.next_due_on, done_by_name=data.done_by_name.strip(),
-        recorded_by=_user(actor), recorded_at=now,
+        organisation=patient.organisation,
+        patient=patient,
+        admission=admission,
+        kind=data.kind,
+        done_on=data.done_on,
+        outcome=data.outcome,
+        notes=data.notes.strip(),
+        stomp=data.stomp,
+        next_due_on=data.next_due_on,
+        done_by_name=data.done_by_name.strip(),
+        recorded_by=_user(actor),
+        recorded_at=now,
     )
     check.save()
     late = ""
-    if check.kind == codes.HealthCheckKind.EXAMINATION and admission is not None:
-        if check.done_on > examination_due_on(admission.admitted_on):
-            late = " (more than 24 hours after admission)"
+    if (
+        check.kind == codes.HealthCheckKind.EXAMINATION
+        and admission is not None
+        and check.done_on > examination_due_on(admission.admitted_on)
+    ):
+        late = " (more than 24 hours after admission)"
     audit_record(
-        actor=actor, action=AuditAction.CREATE, organisation=patient.organisation, obj=check,
+        actor=actor,
+        action=AuditAction.CREATE,
+        organisation=patient.organisation,
+        obj=check,
         summary=f"{check.get_kind_display()} recorded for {patient.local_id}{late}",
         after=snapshot(check),
     )
@@ -503,8 +597,12 @@ def health_check_mark_entered_in_error(
     check.entered_in_error_reason = reason.strip()
     check.save(update_fields=["entered_in_error_at", "entered_in_error_reason"])
     audit_record(
-        actor=actor, action=AuditAction.ENTERED_IN_ERROR, organisation=check.organisation,
-        obj=check, summary=f"{check.get_kind_display()} of {check.patient.local_id} marked as "
-        "entered in error", after={"reason": check.entered_in_error_reason},
+        actor=actor,
+        action=AuditAction.ENTERED_IN_ERROR,
+        organisation=check.organisation,
+        obj=check,
+        summary=f"{check.get_kind_display()} of {check.patient.local_id} marked as "
+        "entered in error",
+        after={"reason": check.entered_in_error_reason},
     )
     return check

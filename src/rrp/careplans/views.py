@@ -51,8 +51,11 @@ def _incidents_of(patient: Patient) -> Any:
     (a plan is reviewed within days of one, and the list stays short enough to read)."""
     return (
         Incident.objects.for_organisation(patient.organisation)
-        .filter(patient=patient, entered_in_error_at__isnull=True,
-                started_at__gte=timezone.now() - dt.timedelta(days=183))
+        .filter(
+            patient=patient,
+            entered_in_error_at__isnull=True,
+            started_at__gte=timezone.now() - dt.timedelta(days=183),
+        )
         .exclude(status="draft")
         .select_related("ward")
         .order_by("-started_at")
@@ -78,16 +81,24 @@ def safety_plan(request: HttpRequest, patient_id: int) -> HttpResponse:
     version = selectors.safety_plan_version(patient, number) if number else current
     if number and version is None:
         raise Http404("No such version")
-    audit_view(actor=actor_from(request), organisation=patient.organisation, obj=patient,
-               summary=f"Safety plan of {patient.local_id} viewed"
-               + (f" (version {version.number})" if version else ""))
-    return render(request, "careplans/plan.html", {
-        **_plan_context(patient, version, today),
-        "current": current,
-        "admission": current_admission(patient, today),
-        "open_reviews": selectors.open_care_plan_reviews(patient),
-        "due_soon_days": DUE_SOON_DAYS,
-    })
+    audit_view(
+        actor=actor_from(request),
+        organisation=patient.organisation,
+        obj=patient,
+        summary=f"Safety plan of {patient.local_id} viewed"
+        + (f" (version {version.number})" if version else ""),
+    )
+    return render(
+        request,
+        "careplans/plan.html",
+        {
+            **_plan_context(patient, version, today),
+            "current": current,
+            "admission": current_admission(patient, today),
+            "open_reviews": selectors.open_care_plan_reviews(patient),
+            "due_soon_days": DUE_SOON_DAYS,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -108,14 +119,19 @@ def safety_plan_write(request: HttpRequest, patient_id: int) -> HttpResponse:
         initial["occasion"] = codes.PlanOccasion.AFTER_INCIDENT
         initial["incident"] = open_reviews[0].incident_id
     form = SafetyPlanForm(
-        request.POST or None, initial=initial, incidents=_incidents_of(patient),
-        first_version=current is None, signer=", ".join(p for p in (name, job_title) if p),
+        request.POST or None,
+        initial=initial,
+        incidents=_incidents_of(patient),
+        first_version=current is None,
+        signer=", ".join(p for p in (name, job_title) if p),
         late_review=late or bool(request.POST.get("late_reason")),
     )
     if request.method == "POST" and form.is_valid():
         try:
             version = services.safety_plan_version_create(
-                actor=actor, patient=patient, data=form.to_input(),
+                actor=actor,
+                patient=patient,
+                data=form.to_input(),
                 late_reason=form.cleaned_data.get("late_reason", ""),
             )
         except ValidationError as error:
@@ -124,25 +140,45 @@ def safety_plan_write(request: HttpRequest, patient_id: int) -> HttpResponse:
             messages.success(request, f"Safety plan version {version.number} signed")
             return redirect("careplans:plan", patient_id=patient.pk)
     elif request.method == "GET":
-        audit_view(actor=actor, organisation=patient.organisation, obj=patient,
-                   summary=f"Safety plan of {patient.local_id} opened to write or review")
-    return render(request, "careplans/plan_form.html", {
-        "patient": patient, "form": form, "errors": error_summary(form), "current": current,
-        "open_reviews": open_reviews,
-    })
+        audit_view(
+            actor=actor,
+            organisation=patient.organisation,
+            obj=patient,
+            summary=f"Safety plan of {patient.local_id} opened to write or review",
+        )
+    return render(
+        request,
+        "careplans/plan_form.html",
+        {
+            "patient": patient,
+            "form": form,
+            "errors": error_summary(form),
+            "current": current,
+            "open_reviews": open_reviews,
+        },
+    )
 
 
 @require_GET
 @require_permission("careplans.view_plan")
 def safety_plan_versions(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _patient(request, patient_id)
-    audit_view(actor=actor_from(request), organisation=patient.organisation, obj=patient,
-               summary=f"Safety plan versions of {patient.local_id} viewed")
+    audit_view(
+        actor=actor_from(request),
+        organisation=patient.organisation,
+        obj=patient,
+        summary=f"Safety plan versions of {patient.local_id} viewed",
+    )
     current = selectors.current_safety_plan(patient)
-    return render(request, "careplans/plan_versions.html", {
-        "patient": patient, "versions": selectors.safety_plan_versions(patient),
-        "current": current,
-    })
+    return render(
+        request,
+        "careplans/plan_versions.html",
+        {
+            "patient": patient,
+            "versions": selectors.safety_plan_versions(patient),
+            "current": current,
+        },
+    )
 
 
 @require_GET
@@ -153,7 +189,8 @@ def safety_plan_print(request: HttpRequest, patient_id: int) -> HttpResponse:
     today = timezone.localdate()
     number = _number(request, "version")
     version = (
-        selectors.safety_plan_version(patient, number) if number
+        selectors.safety_plan_version(patient, number)
+        if number
         else selectors.current_safety_plan(patient)
     )
     if version is None:
@@ -191,10 +228,18 @@ def _entered_in_error(
         else:
             messages.success(request, f"{what[0].upper()}{what[1:]} marked as entered in error")
             return redirect(back)
-    return render(request, "careplans/entered_in_error.html", {
-        "patient": patient, "form": form, "errors": error_summary(form), "what": what,
-        "back": back, "record": record,
-    })
+    return render(
+        request,
+        "careplans/entered_in_error.html",
+        {
+            "patient": patient,
+            "form": form,
+            "errors": error_summary(form),
+            "what": what,
+            "back": back,
+            "record": record,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -207,10 +252,14 @@ def safety_plan_entered_in_error(request: HttpRequest, patient_id: int) -> HttpR
         raise Http404("No such version")
     actor = actor_from(request)
     return _entered_in_error(
-        request, patient, version, f"safety plan version {version.number}",
+        request,
+        patient,
+        version,
+        f"safety plan version {version.number}",
         reverse("careplans:versions", kwargs={"patient_id": patient.pk}),
         lambda reason: services.safety_plan_version_mark_entered_in_error(
-            actor=actor, version=version, reason=reason),
+            actor=actor, version=version, reason=reason
+        ),
     )
 
 
@@ -224,15 +273,25 @@ def safety_plan_entered_in_error(request: HttpRequest, patient_id: int) -> HttpR
 def risk_assessments(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _patient(request, patient_id)
     today = timezone.localdate()
-    audit_view(actor=actor_from(request), organisation=patient.organisation, obj=patient,
-               summary=f"Risk assessments of {patient.local_id} viewed")
+    audit_view(
+        actor=actor_from(request),
+        organisation=patient.organisation,
+        obj=patient,
+        summary=f"Risk assessments of {patient.local_id} viewed",
+    )
     assessments = list(selectors.risk_assessments_of(patient))
     current = next((a for a in assessments if not a.is_entered_in_error), None)
-    return render(request, "careplans/risk_assessments.html", {
-        "patient": patient, "assessments": assessments, "current": current,
-        "state": review_state(current.review_on, today) if current else "missing",
-        "open_reviews": selectors.open_care_plan_reviews(patient),
-    })
+    return render(
+        request,
+        "careplans/risk_assessments.html",
+        {
+            "patient": patient,
+            "assessments": assessments,
+            "current": current,
+            "state": review_state(current.review_on, today) if current else "missing",
+            "open_reviews": selectors.open_care_plan_reviews(patient),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -246,13 +305,18 @@ def risk_assessment_add(request: HttpRequest, patient_id: int) -> HttpResponse:
     if open_reviews:
         initial["occasion"] = codes.AssessmentOccasion.AFTER_INCIDENT
         initial["incident"] = open_reviews[0].incident_id
-    form = RiskAssessmentForm(request.POST or None, initial=initial,
-                              incidents=_incidents_of(patient),
-                              late_review=late or bool(request.POST.get("late_reason")))
+    form = RiskAssessmentForm(
+        request.POST or None,
+        initial=initial,
+        incidents=_incidents_of(patient),
+        late_review=late or bool(request.POST.get("late_reason")),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.risk_assessment_create(
-                actor=actor_from(request), patient=patient, data=form.to_input(),
+                actor=actor_from(request),
+                patient=patient,
+                data=form.to_input(),
                 late_reason=form.cleaned_data.get("late_reason", ""),
             )
         except ValidationError as error:
@@ -260,14 +324,22 @@ def risk_assessment_add(request: HttpRequest, patient_id: int) -> HttpResponse:
         else:
             messages.success(request, "Risk assessment recorded")
             return redirect("careplans:risk-assessments", patient_id=patient.pk)
-    return render(request, "careplans/risk_assessment_form.html", {
-        "patient": patient, "form": form, "errors": error_summary(form),
-        "open_reviews": open_reviews,
-    })
+    return render(
+        request,
+        "careplans/risk_assessment_form.html",
+        {
+            "patient": patient,
+            "form": form,
+            "errors": error_summary(form),
+            "open_reviews": open_reviews,
+        },
+    )
 
 
 def _renamed(error: ValidationError, names: dict[str, str]) -> ValidationError:
-    return ValidationError({names.get(k, k.split(".")[0]): v for k, v in error.message_dict.items()})
+    return ValidationError(
+        {names.get(k, k.split(".")[0]): v for k, v in error.message_dict.items()}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -275,18 +347,28 @@ def _renamed(error: ValidationError, names: dict[str, str]) -> ValidationError:
 def risk_assessment_entered_in_error(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _patient(request, patient_id)
     number = _number(request, "id")
-    assessment = RiskAssessment.objects.filter(
-        patient=patient, organisation=patient.organisation, pk=number,
-        entered_in_error_at__isnull=True,
-    ).first() if number else None
+    assessment = (
+        RiskAssessment.objects.filter(
+            patient=patient,
+            organisation=patient.organisation,
+            pk=number,
+            entered_in_error_at__isnull=True,
+        ).first()
+        if number
+        else None
+    )
     if assessment is None:
         raise Http404("No such assessment")
     actor = actor_from(request)
     return _entered_in_error(
-        request, patient, assessment, f"the risk assessment of {assessment.assessed_on:%d/%m/%Y}",
+        request,
+        patient,
+        assessment,
+        f"the risk assessment of {assessment.assessed_on:%d/%m/%Y}",
         reverse("careplans:risk-assessments", kwargs={"patient_id": patient.pk}),
         lambda reason: services.risk_assessment_mark_entered_in_error(
-            actor=actor, assessment=assessment, reason=reason),
+            actor=actor, assessment=assessment, reason=reason
+        ),
     )
 
 
@@ -299,13 +381,23 @@ def risk_assessment_entered_in_error(request: HttpRequest, patient_id: int) -> H
 @require_permission("careplans.view_plan")
 def physical_health(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _patient(request, patient_id)
-    audit_view(actor=actor_from(request), organisation=patient.organisation, obj=patient,
-               summary=f"Physical health checks of {patient.local_id} viewed")
-    return render(request, "careplans/physical_health.html", {
-        "patient": patient, "health": selectors.health_status(patient, timezone.localdate()),
-        "all_checks": HealthCheck.objects.filter(patient=patient, organisation=patient.organisation)
-        .order_by("-done_on", "-recorded_at", "-pk"),
-    })
+    audit_view(
+        actor=actor_from(request),
+        organisation=patient.organisation,
+        obj=patient,
+        summary=f"Physical health checks of {patient.local_id} viewed",
+    )
+    return render(
+        request,
+        "careplans/physical_health.html",
+        {
+            "patient": patient,
+            "health": selectors.health_status(patient, timezone.localdate()),
+            "all_checks": HealthCheck.objects.filter(
+                patient=patient, organisation=patient.organisation
+            ).order_by("-done_on", "-recorded_at", "-pk"),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -317,9 +409,14 @@ def health_check_add(request: HttpRequest, patient_id: int, kind: str) -> HttpRe
     actor = actor_from(request)
     name, job_title = services.signer_of(actor, patient.organisation)
     form = HealthCheckForm(
-        request.POST or None, kind=kind, stomp_applies=health.stomp_applies,
-        initial={"done_on": today, "done_by_name": ", ".join(p for p in (name, job_title) if p),
-                 "stomp": health.stomp_applies},
+        request.POST or None,
+        kind=kind,
+        stomp_applies=health.stomp_applies,
+        initial={
+            "done_on": today,
+            "done_by_name": ", ".join(p for p in (name, job_title) if p),
+            "stomp": health.stomp_applies,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -329,10 +426,18 @@ def health_check_add(request: HttpRequest, patient_id: int, kind: str) -> HttpRe
         else:
             messages.success(request, f"{check.get_kind_display()} recorded")
             return redirect("careplans:physical-health", patient_id=patient.pk)
-    return render(request, "careplans/health_check_form.html", {
-        "patient": patient, "form": form, "errors": error_summary(form),
-        "heading": codes.HealthCheckKind(kind).label, "kind": kind, "health": health,
-    })
+    return render(
+        request,
+        "careplans/health_check_form.html",
+        {
+            "patient": patient,
+            "form": form,
+            "errors": error_summary(form),
+            "heading": codes.HealthCheckKind(kind).label,
+            "kind": kind,
+            "health": health,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -340,19 +445,28 @@ def health_check_add(request: HttpRequest, patient_id: int, kind: str) -> HttpRe
 def health_check_entered_in_error(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _patient(request, patient_id)
     number = _number(request, "id")
-    check = HealthCheck.objects.filter(
-        patient=patient, organisation=patient.organisation, pk=number,
-        entered_in_error_at__isnull=True,
-    ).first() if number else None
+    check = (
+        HealthCheck.objects.filter(
+            patient=patient,
+            organisation=patient.organisation,
+            pk=number,
+            entered_in_error_at__isnull=True,
+        ).first()
+        if number
+        else None
+    )
     if check is None:
         raise Http404("No such check")
     actor = actor_from(request)
     return _entered_in_error(
-        request, patient, check,
+        request,
+        patient,
+        check,
         f"the {check.get_kind_display().lower()} of {check.done_on:%d/%m/%Y}",
         reverse("careplans:physical-health", kwargs={"patient_id": patient.pk}),
         lambda reason: services.health_check_mark_entered_in_error(
-            actor=actor, check=check, reason=reason),
+            actor=actor, check=check, reason=reason
+        ),
     )
 
 
@@ -383,8 +497,17 @@ def worklist(request: HttpRequest) -> HttpResponse:
         state = None
     everyone = selectors.plan_rows(organisation, today, ward=ward)
     rows = [r for r in everyone if state is None or r.state == state]
-    return render(request, "careplans/worklist.html", {
-        "rows": rows, "counts": selectors.plan_counts(everyone), "wards": wards, "ward": ward,
-        "state": state, "state_filters": STATE_FILTERS, "today": today,
-        "examinations": selectors.examinations_outstanding(organisation, today, ward=ward),
-    })
+    return render(
+        request,
+        "careplans/worklist.html",
+        {
+            "rows": rows,
+            "counts": selectors.plan_counts(everyone),
+            "wards": wards,
+            "ward": ward,
+            "state": state,
+            "state_filters": STATE_FILTERS,
+            "today": today,
+            "examinations": selectors.examinations_outstanding(organisation, today, ward=ward),
+        },
+    )

@@ -235,8 +235,16 @@ _RULES: Final[tuple[_Rule, ...]] = (
         "exertion",
         RESTRAINT_CODES,
         frozenset(
-            {STIMULANT_INTOXICATION, DRUGS_ALCOHOL, LARGE_MUSCLE_BULK, HEART_DISEASE,
-             HIGH_BLOOD_PRESSURE, DIABETES, OBESITY, RESPIRATORY}
+            {
+                STIMULANT_INTOXICATION,
+                DRUGS_ALCOHOL,
+                LARGE_MUSCLE_BULK,
+                HEART_DISEASE,
+                HIGH_BLOOD_PRESSURE,
+                DIABETES,
+                OBESITY,
+                RESPIRATORY,
+            }
         ),
         "caution",
         "A struggle puts extra strain on the heart and breathing: keep the hold as short as "
@@ -286,24 +294,32 @@ def restraint_warnings(plan: PlanLike, intervention_codes: Iterable[str]) -> lis
     for code in _clean_codes(intervention_codes):
         name = INTERVENTION_NAMES[code]
         if code in facts.positions_to_avoid:
-            words = f" In their words: “{facts.persons_words.strip()}”" if facts.persons_words.strip() else ""
-            warnings.append(RestraintWarning(
-                intervention_code=code,
-                rule="asked_not_to_be_held",
-                severity="warning",
-                title=f"They asked not to have {name}",
-                message=(
-                    f"The person asked, in {facts.described}, not to have {name}. Their choice is "
-                    f"followed unless the risk at the time does not allow it: if it was used, "
-                    f"record why.{words}"
-                ),
-                source="standard 2.3.II, 2.3.V",
-            ))
+            words = (
+                f" In their words: “{facts.persons_words.strip()}”"
+                if facts.persons_words.strip()
+                else ""
+            )
+            warnings.append(
+                RestraintWarning(
+                    intervention_code=code,
+                    rule="asked_not_to_be_held",
+                    severity="warning",
+                    title=f"They asked not to have {name}",
+                    message=(
+                        f"The person asked, in {facts.described}, not to have {name}. "
+                        "Their choice is followed unless the risk at the time does not allow "
+                        f"it: if it was used, record why.{words}"
+                    ),
+                    source="standard 2.3.II, 2.3.V",
+                )
+            )
         claimed: set[str] = set()
         for rule in _RULES:
             if code not in rule.codes:
                 continue
-            matched = [f for f in facts.risk_factors if f.code in rule.factors and f.code not in claimed]
+            matched = [
+                f for f in facts.risk_factors if f.code in rule.factors and f.code not in claimed
+            ]
             if not matched:
                 continue
             claimed.update(f.code for f in matched)
@@ -313,19 +329,23 @@ def restraint_warnings(plan: PlanLike, intervention_codes: Iterable[str]) -> lis
                 if rule.severity == "warning"
                 else f"Take extra care with {name}"
             )
-            warnings.append(RestraintWarning(
-                intervention_code=code,
-                rule=rule.name,
-                severity=rule.severity,
-                title=title,
-                message=f"{facts.described[0].upper()}{facts.described[1:]} records "
-                f"{_list_words(labels)}. {rule.why}",
-                factors=tuple(f.code for f in matched),
-                strategies=tuple(
-                    f"{f.label}: {f.strategies.strip()}" for f in matched if f.strategies.strip()
-                ),
-                source=rule.source,
-            ))
+            warnings.append(
+                RestraintWarning(
+                    intervention_code=code,
+                    rule=rule.name,
+                    severity=rule.severity,
+                    title=title,
+                    message=f"{facts.described[0].upper()}{facts.described[1:]} records "
+                    f"{_list_words(labels)}. {rule.why}",
+                    factors=tuple(f.code for f in matched),
+                    strategies=tuple(
+                        f"{f.label}: {f.strategies.strip()}"
+                        for f in matched
+                        if f.strategies.strip()
+                    ),
+                    source=rule.source,
+                )
+            )
     # Warnings before cautions; within each, the order the interventions were given.
     return sorted(warnings, key=lambda warning: warning.severity != "warning")
 

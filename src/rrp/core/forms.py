@@ -77,17 +77,18 @@ def field_params(bound: forms.BoundField, **overrides: Any) -> dict[str, Any]:
         parts = value if isinstance(value, list | tuple) else widget.decompress(value)
         params = {
             "id": bound.auto_id,
-            "namePrefix": bound.html_name,
             "fieldset": {"legend": {"text": str(bound.label), "size": "s"}},
             "hint": params.get("hint"),
             "errorMessage": params["errorMessage"],
+            # Full names as Django's MultiWidget reads them (date_of_birth_0): the macro's
+            # namePrefix would write date_of_birth[0], which the form never sees.
             "items": [
-                {"name": "0", "label": "Day", "classes": "nhsuk-input--width-2",
-                 "value": parts[0] or ""},
-                {"name": "1", "label": "Month", "classes": "nhsuk-input--width-2",
-                 "value": parts[1] or ""},
-                {"name": "2", "label": "Year", "classes": "nhsuk-input--width-4",
-                 "value": parts[2] or ""},
+                {"name": f"{bound.html_name}_{i}", "id": f"{bound.auto_id}-{i}", "label": label,
+                 "classes": width, "value": parts[i] or ""}
+                for i, (label, width) in enumerate(
+                    [("Day", "nhsuk-input--width-2"), ("Month", "nhsuk-input--width-2"),
+                     ("Year", "nhsuk-input--width-4")]
+                )
             ],
         }
     elif isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):

@@ -22,16 +22,16 @@ name lists, and every figure is made up to look like published national patterns
 - a dated reduction initiative (`REDUCTION_INITIATIVES`) after which two wards' rates fall by
   about 40% and stay down, so a run chart shows special-cause improvement.
 
-Every record is written through the incident services (incident_create with `now=` the moment
-it was recorded, medical_review_record, observation_record, incident_review, ...), so duties
-come from duties_sync and every write is audited as a real one would be. Two things take the
+Every use of force is recorded through incident_create with `now=` the moment it was recorded,
+so its duties come from duties_sync and it is audited as a real one would be. What followed
+the last 60 days' uses of force (medical reviews, observations, support, debriefs, accounts,
+reviews) goes through the follow-up services one call at a time; what followed older ones is
+written in bulk by `_Bulk`, field for field as the services write it, because thousands of
+service calls were most of the demo's load time (see `_Bulk` for how that is kept honest).
+Review, closure and entered-in-error go through their services with `now=`. Two things take the
 real clock: acknowledging an escalation (the service has no `now`) and the `recorded_at` /
 `created_at` fields Django fills itself; `_Writer.backdate` moves those to the synthetic moment
 afterwards. Audit events keep the real moment they were written: they are append-only.
-
-The services are fast enough here (about 45 ms per use of force with everything that follows
-it, about 35 seconds for the whole history on a developer machine), so nothing is
-bulk-created.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ import datetime as dt
 import math
 import random
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -49,9 +49,10 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import F
 
-from rrp.audit.services import Actor
+from rrp.audit.models import AuditAction
+from rrp.audit.services import Actor, audit_record
 from rrp.demo.generator import FIRST_NAMES, LAST_NAMES, DemoContext
-from rrp.incidents import codes, services
+from rrp.incidents import codes, duty_rules, services
 from rrp.incidents.inputs import (
     IncidentInput,
     InjuryInput,
@@ -70,6 +71,7 @@ from rrp.incidents.models import (
     PostIncidentSupport,
     Review,
 )
+from rrp.incidents.validation import FUTURE_GRACE
 from rrp.organisations import services as org_services
 from rrp.organisations.models import Membership, Role, ServiceType, Ward
 from rrp.patients.models import Admission, Patient
@@ -437,7 +439,7 @@ def _teams(ctx: DemoContext, wards: Sequence[Ward]) -> dict[int, WardTeam]:
             StaffMember(_full_name(m.user), m.job_title or "Staff nurse", "", m.user)
             for m in members if m.role == Role.WARD_STAFF
         ]
-        manager = next((m.user for m in members if m.role == Role.WARD_MANAGER), None)
+        manager: Any = next((m.user for m in members if m.role == Role.WARD_MANAGER), None)
         for number, (title, grade) in enumerate(TEAM, start=1):
             name = _synthetic_name(rng)
             user = org_services.user_add(
@@ -460,7 +462,7 @@ def _teams(ctx: DemoContext, wards: Sequence[Ward]) -> dict[int, WardTeam]:
 
 
 def _doctors(ctx: DemoContext) -> list[Any]:
-    existing = [
+    existing: list[Any] = [
         m.user for m in Membership.objects.filter(
             organisation=ctx.organisation, role=Role.DOCTOR, is_active=True
         ).select_related("user").order_by("user__username")
@@ -708,7 +710,9 @@ def _plan_one(rng: random.Random, ward: Ward, profile: UseOfForceProfile, stay: 
     else:
         staff, recorder = _staff_for(rng, team, codes_used, rapid_tranquillisation)
     injuries: list[InjuryInput] = []
-    physical_positions = [n for n, i in enumerate(interventions) if i.type_code in codes.PHYSICAL_CODES]
+    physical_positions = [
+        n for n, i in enumerate(interventions) if i.type_code in codes.PHYSICAL_CODES
+    ]
     prone = "01" in codes_used
     harm = codes.Harm.NONE
     if not negligible and rng.random() < (0.08 if prone else 0.035):
@@ -727,7 +731,8 @@ def _plan_one(rng: random.Random, ward: Ward, profile: UseOfForceProfile, stay: 
     others: list[OtherPersonInput] = []
     if not negligible and rng.random() < profile.police:
         others.append(OtherPersonInput(codes.OtherPersonKind.POLICE, rng.choice(POLICE_REASONS),
-                                       f"PC {rng.choice(LAST_NAMES)}, collar number {rng.randint(1000, 9999)}"))
+                                       f"PC {rng.choice(LAST_NAMES)}, collar number "
+                                       f"{rng.randint(1000, 9999)}"))
     if not negligible and rng.random() < profile.security:
         others.append(OtherPersonInput(codes.OtherPersonKind.SECURITY, SECURITY_REASONS[0]))
     planned = reason == "15" or (reason in {"13", "14"} and rng.random() < 0.5)
@@ -806,7 +811,8 @@ def _long_episode(rng: random.Random, kind: str, ward: Ward, stay: _Stay, start:
         end = hold_end + dt.timedelta(days=rng.randint(4, 18), hours=rng.randint(0, 20))
         what = ("Repeated serious assaults on staff over two days. After a standing hold the MDT "
                 "agreed long-term segregation in the extra care area with one-to-one staffing.")
-        outcome = "Segregation ended after the weekly MDT review agreed a phased return to the ward."
+        outcome = ("Segregation ended after the weekly MDT review agreed a phased return to "
+                   "the ward.")
         reason, code = "10", "06"
     else:
         end = hold_end + _minutes(rng.randint(25, 70))
@@ -814,7 +820,8 @@ def _long_episode(rng: random.Random, kind: str, ward: Ward, stay: _Stay, start:
                 "safely by hand. An emergency response belt was applied as the care plan allows.")
         outcome = "Belt removed once they were calm; seen by the duty doctor; no injury."
         reason, code = "11", "04"
-    interventions = [InterventionInput("07", start, hold_end), InterventionInput(code, hold_end, end)]
+    interventions = [InterventionInput("07", start, hold_end),
+                     InterventionInput(code, hold_end, end)]
     staff, recorder = _staff_for(rng, team, ["07"], False)
     return PlannedUseOfForce(
         ward=ward, patient=stay.admission.patient, recorder=recorder, seed=rng.getrandbits(48),
@@ -963,6 +970,179 @@ def _mark_drafts_and_duplicates(rng: random.Random, plans: list[PlannedUseOfForc
 # ---------------------------------------------------------------------------------------------
 
 
+FOLLOW_UP_SERVICES: dict[str, Callable[..., Any]] = {
+    "medical_review": services.medical_review_record,
+    "observation": services.observation_record,
+    "support": services.support_record,
+    "debrief": services.debrief_record,
+    "account": services.patient_account_record,
+    "review": services.review_record,
+}
+
+# What followed uses of force in the last 60 days goes through the follow-up services one call
+# at a time; older history is written in bulk (see _Bulk).
+SERVICES_FOR_LAST = dt.timedelta(days=60)
+
+
+class _Bulk:
+    """Writes what followed older uses of force in a few statements instead of thousands.
+
+    Why: each follow-up service call costs about eight queries (the soonest open duty, the
+    organisation's duty policy, the duty, the record, the audit event, savepoints), and two
+    years of history hold over five thousand of them: most of the demo's load time. The
+    records are the ones the services make: the same fields from the same arguments (this
+    class mirrors incidents/services.py: medical_review_record, observation_record,
+    support_record, debrief_record, patient_account_record, review_record,
+    duty_mark_not_required and _next_rt_check), the duty met is the soonest open one of its
+    kind, lateness is checked with duty_rules.completion_problems, the next rapid
+    tranquillisation check comes from duty_rules.next_rapid_tranquillisation_check, and every
+    record is audited with audit_record and the service's own summary.
+    tests/incidents/test_demo_bulk_matches_services.py writes the same history both ways and
+    compares every record, duty and audit event, so a change to the services that this class
+    does not follow fails a test. Duties themselves always come from duties_sync (through
+    incident_create)."""
+
+    def __init__(self, policy: Any) -> None:
+        self.policy = policy
+        self.duties: dict[int, list[Duty]] = {}
+        self.records: list[tuple[Any, Actor, Incident, str]] = []
+        self.changes: list[tuple[Duty, Actor, Incident, str]] = []
+
+    def take(self, incident: Incident, duties: list[Duty]) -> None:
+        """From now on what follows this use of force is written here."""
+        assert all(i.ended_at is not None for i in incident.interventions.all()), (
+            "an intervention still going on needs duties_sync after each record: use the services"
+        )
+        self.duties[incident.pk] = duties
+
+    def holds(self, incident: Incident) -> bool:
+        return incident.pk in self.duties
+
+    def soonest_open(self, incident: Incident, kinds: list[str] | None) -> Duty | None:
+        open_ = [d for d in self.duties[incident.pk]
+                 if d.completed_at is None and not d.not_required_reason
+                 and (kinds is None or d.kind in kinds)]
+        return min(open_, key=lambda d: (d.due_at, d.pk or 0), default=None)
+
+    def not_required(self, actor: Actor, incident: Incident, duty: Duty, reason: str) -> None:
+        duty.not_required_reason = reason.strip()
+        self.changes.append((duty, actor, incident,
+                             f"{duty.label} marked not required for {incident.reference}"))
+
+    def meet(self, what: str, actor: Actor, incident: Incident, now: dt.datetime,
+             values: dict[str, Any]) -> None:
+        user: Any = actor.user if actor.user is not None and actor.user.is_authenticated else None
+        record, summary, at, late_reason, kinds = _follow_up_record(what, incident, user, values)
+        duty = self.soonest_open(incident, kinds)
+        if duty is not None:
+            problems = duty_rules.completion_problems(
+                duty.kind, duty.due_at, at, late_reason or None, max(now, at), self.policy)
+            if problems or at < incident.started_at or at > now + FUTURE_GRACE:
+                raise ValueError(f"{incident.reference} {duty.kind}: {problems}")
+            duty.completed_at = at
+            duty.completed_by = user
+            duty.late_reason = late_reason.strip()
+        self.records.append((record, actor, incident, summary))
+        if (duty is not None and duty.kind == "rapid_tranquillisation_monitoring"
+                and not record.no_further_concerns):
+            self.duties[incident.pk].append(self._next_check(incident, duty, at))
+
+    def _next_check(self, incident: Incident, previous: Duty, checked_at: dt.datetime) -> Duty:
+        intervention = previous.intervention
+        spec = duty_rules.next_rapid_tranquillisation_check(
+            duty_rules.DutySpec(kind="rapid_tranquillisation_monitoring",
+                                sequence=previous.sequence, due_at=previous.due_at,
+                                owner_role=previous.owner_role,  # type: ignore[arg-type]
+                                source=previous.source, label=previous.label),
+            checked_at, self.policy, high_risk=bool(intervention and intervention.high_risk),
+        )
+        index = previous.key.split(":")[1]
+        return Duty(
+            organisation=incident.organisation, incident=incident, kind=spec.kind,
+            sequence=spec.sequence, intervention=intervention,
+            key=f"{spec.kind}:{index}:{spec.sequence}", label=spec.label, source=spec.source,
+            owner_role=spec.owner_role, due_at=spec.due_at,
+        )
+
+    def flush(self) -> None:
+        duties = [d for ds in self.duties.values() for d in ds]
+        Duty.objects.bulk_update(
+            [d for d in duties if d.pk is not None],
+            ["completed_at", "completed_by", "late_reason", "not_required_reason"],
+            batch_size=500,
+        )
+        Duty.objects.bulk_create([d for d in duties if d.pk is None], batch_size=500)
+        by_model: dict[Any, list[Any]] = defaultdict(list)
+        for record, _actor, _incident, _summary in self.records:
+            by_model[type(record)].append(record)
+        for model, rows in by_model.items():
+            model.objects.bulk_create(rows, batch_size=500)
+        for record, actor, incident, summary in self.records:
+            audit_record(actor=actor, action=AuditAction.CREATE,
+                         organisation=incident.organisation, obj=record, summary=summary)
+        for duty, actor, incident, summary in self.changes:
+            audit_record(actor=actor, action=AuditAction.CHANGE,
+                         organisation=incident.organisation, obj=duty, summary=summary,
+                         after={"reason": duty.not_required_reason})
+        self.duties, self.records, self.changes = {}, [], []
+
+
+def _follow_up_record(what: str, incident: Incident, user: Any, values: dict[str, Any]
+                      ) -> tuple[Any, str, dt.datetime, str, list[str]]:
+    """The unsaved record a follow-up service makes from these arguments, with its audit
+    summary, the moment it meets a duty, the reason for any lateness and the duty kinds it
+    meets: field for field as incidents/services.py builds them."""
+    ref = incident.reference
+    late = str(values.get("late_reason", ""))
+    if what == "medical_review":
+        delay = str(values.get("delay_reason", ""))
+        return (MedicalReview(incident=incident, reviewed_at=values["reviewed_at"],
+                              reviewer=values["reviewer"].strip(), findings=values["findings"],
+                              delay_reason=delay.strip(), recorded_by=user),
+                f"Medical review recorded for {ref}", values["reviewed_at"], delay,
+                ["medical_review"])
+    if what == "observation":
+        fields = {k: v for k, v in values.items() if k not in {"taken_at", "late_reason"}}
+        fields.setdefault("kind", Observation.KIND_PHYSICAL)
+        observation = Observation(incident=incident, late_reason=late.strip(), recorded_by=user,
+                                  taken_at=values["taken_at"], **fields)
+        kind = ("rapid_tranquillisation_monitoring" if observation.kind == Observation.KIND_RT
+                else "physical_observations")
+        return (observation, f"Observations recorded for {ref}", values["taken_at"], late,
+                [kind])
+    if what == "support":
+        support_for = values["support_for"]
+        return (PostIncidentSupport(
+                    incident=incident, support_for=support_for, held=values["held"],
+                    held_at=values["held_at"], not_held_reason=values.get("not_held_reason", ""),
+                    notes=values.get("notes", ""), late_reason=late.strip(), recorded_by=user),
+                f"Post-incident support ({support_for}) for {ref}", values["held_at"], late,
+                [f"post_incident_support_{support_for}"])
+    if what == "debrief":
+        held, took_part = values["held"], values.get("patient_took_part", False)
+        return (Debrief(
+                    incident=incident, held=held, held_at=values["held_at"],
+                    patient_took_part=took_part,
+                    not_held_reason=values.get("not_held_reason", "")
+                    if not (held and took_part) else "",
+                    carer_took_part=values.get("carer_took_part", False),
+                    attendees=values.get("attendees", ""), learning=values.get("learning", ""),
+                    late_reason=late.strip(), recorded_by=user),
+                f"Reflection and learning review for {ref}", values["held_at"], late,
+                ["post_incident_review"])
+    if what == "account":
+        return (PatientAccount(incident=incident, offered_at=values["offered_at"],
+                               response=values["response"], account=values.get("account", ""),
+                               late_reason=late.strip(), recorded_by=user),
+                f"Patient's account offered for {ref}", values["offered_at"], late,
+                ["patient_account_offer"])
+    review = Review(incident=incident, kind=values["kind"], reviewed_at=values["reviewed_at"],
+                    reviewer=values["reviewer"].strip(), notes=values["notes"],
+                    late_reason=late.strip(), recorded_by=user)
+    return (review, f"{review.get_kind_display()} for {ref}", values["reviewed_at"], late,
+            [values["kind"]])
+
+
 @dataclass
 class _Writer:
     ctx: DemoContext
@@ -970,6 +1150,9 @@ class _Writer:
     doctors: list[Any]
     lead: Any
     present: dt.datetime
+    # What followed uses of force that ended before this is written in bulk (see _Bulk).
+    bulk_before: dt.datetime | None
+    bulk: _Bulk
     escalations: list[tuple[int, dt.datetime]] = field(default_factory=list)
 
     def recorded(self, moment: dt.datetime, rng: random.Random) -> dt.datetime:
@@ -1063,7 +1246,12 @@ class _Writer:
         doctor = Actor(user=doctor_user, via="web")
         doctor_name = _full_name(doctor_user)
         psychiatrist_authorised = rng.random() < 0.2
-        for duty in list(incident.duties.order_by("due_at", "pk")):
+        assert incident.ended_at is not None
+        duties = list(incident.duties.order_by("due_at", "pk"))
+        if self.bulk_before is not None and incident.ended_at < self.bulk_before:
+            self.bulk.take(incident, duties)
+        # A copy: later rapid tranquillisation checks are added as each check is recorded.
+        for duty in list(duties):
             if duty.kind == "rapid_tranquillisation_monitoring":
                 self._rapid_tranquillisation_checks(incident, duty, rng, nurse)
                 continue
@@ -1071,10 +1259,11 @@ class _Writer:
                 continue
             if (duty.kind == "seclusion_medical_review" and duty.sequence == 1
                     and psychiatrist_authorised):
-                services.duty_mark_not_required(
-                    actor=doctor, duty=duty,
-                    reason="The consultant psychiatrist authorised the seclusion in person",
-                )
+                reason = "The consultant psychiatrist authorised the seclusion in person"
+                if self.bulk.holds(incident):
+                    self.bulk.not_required(doctor, incident, duty, reason)
+                else:
+                    services.duty_mark_not_required(actor=doctor, duty=duty, reason=reason)
                 continue
             one_off = duty.kind not in {
                 "mechanical_restraint_review", "seclusion_nursing_review",
@@ -1092,19 +1281,27 @@ class _Writer:
             self._record(duty, incident, moment, late_reason, now, rng, nurse, manager, doctor,
                          doctor_name, team)
 
+    def _meet(self, what: str, actor: Actor, incident: Incident, now: dt.datetime,
+              **values: Any) -> None:
+        """Record what met a duty: through its service, or for older history in bulk."""
+        if self.bulk.holds(incident):
+            self.bulk.meet(what, actor, incident, now, values)
+        else:
+            FOLLOW_UP_SERVICES[what](actor=actor, incident=incident, now=now, **values)
+
     def _record(self, duty: Duty, incident: Incident, moment: dt.datetime, late_reason: str,
                 now: dt.datetime, rng: random.Random, nurse: Actor, manager: Actor,
                 doctor: Actor, doctor_name: str, team: WardTeam) -> None:
         kind = duty.kind
         if kind == "medical_review":
-            services.medical_review_record(
-                actor=doctor, incident=incident, reviewed_at=moment, reviewer=doctor_name,
+            self._meet(
+                "medical_review", doctor, incident, now, reviewed_at=moment, reviewer=doctor_name,
                 findings=rng.choice([
                     "No injury found. Breathing and circulation normal. Plan unchanged.",
                     "Minor bruising noted and documented. Observations normal.",
                     "Settled; reviewed medication and increased observations overnight.",
                 ]),
-                delay_reason=late_reason, now=now,
+                delay_reason=late_reason,
             )
         elif kind == "physical_observations":
             if rng.random() < 0.1:
@@ -1112,50 +1309,50 @@ class _Writer:
                 values: dict[str, Any] = {"not_taken_reason": reason, "action_instead": instead}
             else:
                 values = _vital_signs(rng)
-            services.observation_record(actor=nurse, incident=incident, taken_at=moment,
-                                        late_reason=late_reason, now=now, **values)
+            self._meet("observation", nurse, incident, now, taken_at=moment,
+                       late_reason=late_reason, **values)
         elif kind in {"post_incident_support_patient", "post_incident_support_staff"}:
             for_patient = kind.endswith("patient")
             held = rng.random() < (0.82 if for_patient else 0.9)
             reason = "" if held else (
                 _weighted(rng, [("01", 50), ("03", 30), ("02", 10), ("04", 10)]) if for_patient
                 else "98")
-            services.support_record(
-                actor=nurse if for_patient else manager, incident=incident,
+            self._meet(
+                "support", nurse if for_patient else manager, incident, now,
                 support_for="patient" if for_patient else "staff", held=held, held_at=moment,
                 not_held_reason=reason,
                 notes=("Talked through what happened and checked for pain and worries."
                        if for_patient else "Team check-in after the shift; no one needed more.")
                 if held else ("Offered again the next day." if for_patient
                               else "Staff went off shift; the manager phoned them the next day."),
-                late_reason=late_reason, now=now,
+                late_reason=late_reason,
             )
         elif kind == "post_incident_review":
             roll = rng.random()
             held = roll < 0.9
             patient_took_part = held and roll < 0.6
-            services.debrief_record(
-                actor=manager, incident=incident, held=held, held_at=moment,
+            self._meet(
+                "debrief", manager, incident, now, held=held, held_at=moment,
                 patient_took_part=patient_took_part,
                 not_held_reason="" if patient_took_part else _weighted(
                     rng, [("01", 55), ("02", 20), ("03", 15), ("04", 10)]),
                 carer_took_part=held and rng.random() < 0.2,
                 attendees=", ".join(s.name for s in team.staff[:3]) if held else "",
                 learning=rng.choice(LEARNING) if held else "",
-                late_reason=late_reason, now=now,
+                late_reason=late_reason,
             )
         elif kind == "patient_account_offer":
             response = _weighted(rng, [(codes.AccountResponse.ACCEPTED, 42),
                                        (codes.AccountResponse.DECLINED, 46),
                                        (codes.AccountResponse.LATER, 12)])
-            services.patient_account_record(
-                actor=nurse, incident=incident, offered_at=moment, response=response,
+            self._meet(
+                "account", nurse, incident, now, offered_at=moment, response=response,
                 account=rng.choice([
                     "I felt scared when lots of staff came at once. I wanted someone to listen.",
                     "It hurt my arm. I know I was angry but I needed space, not a hold.",
                     "The staff were calm and told me what they were doing, which helped.",
                 ]) if response == codes.AccountResponse.ACCEPTED else "",
-                late_reason=late_reason, now=now,
+                late_reason=late_reason,
             )
         else:
             reviewer = {
@@ -1168,8 +1365,8 @@ class _Writer:
             actor = {"seclusion_nursing_review": nurse, "care_plan_review": nurse,
                      "seclusion_mdt_review": manager, "segregation_mdt_review": manager
                      }.get(kind, doctor)
-            services.review_record(
-                actor=actor, incident=incident, kind=kind, reviewed_at=moment, reviewer=reviewer,
+            self._meet(
+                "review", actor, incident, now, kind=kind, reviewed_at=moment, reviewer=reviewer,
                 notes={
                     "care_plan_review": "Risk assessment and positive behaviour support plan "
                                         "updated with the triggers identified.",
@@ -1177,7 +1374,7 @@ class _Writer:
                                             "step down over the next few hours.",
                 }.get(kind, "Reviewed in person; restriction still needed; plan to end it "
                             "as soon as it is safe."),
-                late_reason=late_reason, now=now,
+                late_reason=late_reason,
             )
 
     def _rapid_tranquillisation_checks(self, incident: Incident, first: Duty,
@@ -1197,14 +1394,19 @@ class _Writer:
             values = _vital_signs(rng)
             if number == 1 and rng.random() < 0.4:
                 values["consciousness"] = codes.Consciousness.VOICE
-            services.observation_record(
-                actor=nurse, incident=incident, taken_at=moment,
+            self._meet(
+                "observation", nurse, incident, self.recorded(moment, rng), taken_at=moment,
                 kind=Observation.KIND_RT, no_further_concerns=last,
-                late_reason=self._late_reason(rng, duty.kind, moment, duty.due_at),
-                now=self.recorded(moment, rng), **values,
+                late_reason=self._late_reason(rng, duty.kind, moment, duty.due_at), **values,
             )
-            duty = (Duty.objects.filter(incident=incident, kind=duty.kind, completed_at__isnull=True,
-                                        not_required_reason="").order_by("due_at").first())
+            duty = self._soonest_open(incident, duty.kind)
+
+    def _soonest_open(self, incident: Incident, kind: str) -> Duty | None:
+        if self.bulk.holds(incident):
+            return self.bulk.soonest_open(incident, [kind])
+        return Duty.objects.filter(
+            incident=incident, kind=kind, completed_at__isnull=True, not_required_reason="",
+        ).order_by("due_at", "pk").first()
 
     def _lifecycle(self, plan: PlannedUseOfForce, incident: Incident, rng: random.Random) -> None:
         """Ward managers review most records within about a week; the older ones with nothing
@@ -1222,7 +1424,11 @@ class _Writer:
         closed = reviewed + dt.timedelta(days=rng.uniform(7, 30))
         if closed > self.present or rng.random() < 0.1:
             return
-        if incident.duties.filter(completed_at__isnull=True, not_required_reason="").exists():
+        still_open = (
+            self.bulk.soonest_open(incident, None) is not None if self.bulk.holds(incident)
+            else incident.duties.filter(completed_at__isnull=True, not_required_reason="").exists()
+        )
+        if still_open:
             return
         services.incident_close(actor=manager, incident=incident, now=closed)
 
@@ -1275,14 +1481,24 @@ def present_of(today: dt.date) -> dt.datetime:
     return dt.datetime.combine(today, dt.time(0, 0), tzinfo=LOCAL).astimezone(dt.UTC)
 
 
-def seed_incidents(ctx: DemoContext) -> None:
-    """Add about two years of synthetic uses of force, and what followed each, to the demo."""
+def seed_incidents(ctx: DemoContext, *,
+                   services_for_last: dt.timedelta | None = SERVICES_FOR_LAST) -> None:
+    """Add about two years of synthetic uses of force, and what followed each, to the demo.
+
+    Every use of force is recorded through incident_create. What followed the ones that ended
+    within `services_for_last` of the demo's present goes through the follow-up services one by
+    one; older history is written in bulk (see _Bulk). None writes everything through the
+    services (slower; the test that the two agree uses it)."""
     present = present_of(ctx.today)
     wards = sorted(ctx.wards.values(), key=lambda w: w.code)
     teams = _teams(ctx, wards)
-    writer = _Writer(ctx=ctx, teams=teams, doctors=_doctors(ctx), lead=_lead(ctx),
-                     present=present)
+    writer = _Writer(
+        ctx=ctx, teams=teams, doctors=_doctors(ctx), lead=_lead(ctx), present=present,
+        bulk_before=None if services_for_last is None else present - services_for_last,
+        bulk=_Bulk(services.policy_for(ctx.organisation)),
+    )
     for plan in _plan(ctx, wards, teams, present):
         writer.write(plan)
+    writer.bulk.flush()
     writer.acknowledge_escalations()
     writer.backdate()

@@ -141,6 +141,10 @@ def _time(value: dt.datetime | None) -> str:
     return "" if value is None else f"{timezone.localtime(value):%H:%M:%S}"
 
 
+def count_uses_of_force(count: int) -> str:
+    return f"{count} use of force" if count == 1 else f"{count} uses of force"
+
+
 def _yes_no(value: bool) -> str:
     return "Y" if value else "N"
 
@@ -163,8 +167,8 @@ def _spell_ids(incidents: Sequence[Incident]) -> dict[int, str]:
             if a.admitted_on <= day and (a.discharged_on is None or a.discharged_on >= day)
         ]
         on_ward = [a for a in covering if a.ward_id == incident.ward_id]
-        chosen = (on_ward or covering or [None])[0]
-        spells[incident.pk] = chosen.spell_id if chosen is not None else ""
+        chosen = on_ward or covering
+        spells[incident.pk] = chosen[0].spell_id if chosen else ""
     return spells
 
 
@@ -297,7 +301,8 @@ def mhsds_export(*, actor: Actor, organisation: Organisation, month: dt.date) ->
         actor=actor, action=AuditAction.EXPORT, organisation=organisation,
         object_type="incidents.incident",
         summary=(f"MHSDS restrictive interventions export for {tables.month:%B %Y}: "
-                 f"{len(tables.incidents)} uses of force, {len(tables.types)} interventions"),
+                 f"{count_uses_of_force(len(tables.incidents))}, "
+                 f"{len(tables.types)} interventions"),
         after={
             "export": "mhsds",
             "month": f"{tables.month:%Y-%m}",
@@ -500,7 +505,8 @@ def use_of_force_export(
         actor=actor, action=AuditAction.EXPORT, organisation=organisation,
         object_type="incidents.incident",
         summary=(f"Use of Force Act records export (patient-identifiable), "
-                 f"{first_day:%d/%m/%Y} to {last_day:%d/%m/%Y}: {len(rows)} uses of force"),
+                 f"{first_day:%d/%m/%Y} to {last_day:%d/%m/%Y}: "
+                 f"{count_uses_of_force(len(rows))}"),
         after={
             "export": "use_of_force_act",
             "from": first_day.isoformat(),

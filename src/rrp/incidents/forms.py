@@ -33,7 +33,7 @@ from rrp.incidents.inputs import (
     OtherPersonInput,
     StaffInput,
 )
-from rrp.incidents.models import Incident, Observation, PostIncidentSupport
+from rrp.incidents.models import Observation, PostIncidentSupport
 from rrp.incidents.presenters import SHORT_TYPE, TYPE_GROUPS
 from rrp.incidents.validation import FUTURE_GRACE
 from rrp.organisations.models import Membership, Ward
@@ -160,20 +160,8 @@ class DayField(forms.CharField):
             ) from None
 
 
-class DateBoxesWidget(NhsDateWidget):
-    """The NHS.UK date input names its boxes "date[0]", "date[1]", "date[2]"; read them so."""
-
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[Any]:
-        return [data.get(f"{name}[{index}]") for index in range(3)]
-
-    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
-        return all(f"{name}[{index}]" not in data for index in range(3))
-
-
 class DateBoxesField(NhsDateField):
     """Day, month and year boxes, never required by Django (the form says which date)."""
-
-    widget = DateBoxesWidget
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs["required"] = False
@@ -185,9 +173,9 @@ def day_from_boxes(data: Mapping[str, Any] | None, name: str) -> dt.date | None:
         return None
     try:
         return dt.date(
-            int(data.get(f"{name}[2]", "")),
-            int(data.get(f"{name}[1]", "")),
-            int(data.get(f"{name}[0]", "")),
+            int(data.get(f"{name}_2", "")),
+            int(data.get(f"{name}_1", "")),
+            int(data.get(f"{name}_0", "")),
         )
     except (TypeError, ValueError):
         return None
@@ -232,8 +220,12 @@ NO_YES = [("no", "No"), ("yes", "Yes")]
 
 def _radios(label: str, choices: Any, help_text: str = "") -> forms.ChoiceField:
     return forms.ChoiceField(
-        label=label, choices=choices, required=False, widget=forms.RadioSelect,
-        help_text=help_text, error_messages={"invalid_choice": "Choose one of the answers"},
+        label=label,
+        choices=choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=help_text,
+        error_messages={"invalid_choice": "Choose one of the answers"},
     )
 
 
@@ -253,7 +245,10 @@ def _choose(
     label: str, choices: Any, empty: str = "Choose", help_text: str = ""
 ) -> forms.ChoiceField:
     return forms.ChoiceField(
-        label=label, choices=[("", empty), *choices], required=False, help_text=help_text,
+        label=label,
+        choices=[("", empty), *choices],
+        required=False,
+        help_text=help_text,
         error_messages={"invalid_choice": f"Choose {label[:1].lower() + label[1:]} from the list"},
     )
 
@@ -265,12 +260,14 @@ def _choose(
 
 class IncidentForm(QuietForm):
     ward = forms.ChoiceField(
-        label="Ward", required=False,
+        label="Ward",
+        required=False,
         error_messages={"invalid_choice": "Choose the ward where force was used"},
     )
     date = DateBoxesField(label="Date force was first used", help_text="For example, 14 3 2026")
     patient = forms.ChoiceField(
-        label="Patient", required=False,
+        label="Patient",
+        required=False,
         error_messages={"invalid_choice": "Choose the patient from the list"},
     )
     patient_local_id = forms.CharField(
@@ -381,7 +378,8 @@ class InterventionRowForm(QuietForm):
 
 class StaffRowForm(QuietForm):
     member = forms.ChoiceField(
-        label="Name", required=False,
+        label="Name",
+        required=False,
         error_messages={"invalid_choice": "Choose the person from the list"},
     )
     name = forms.CharField(label="Or type their name", required=False, max_length=200)
@@ -984,6 +982,17 @@ class IncidentRecording:
             return rows[0], default
         return main, None
 
+    def show_stored_problems(self, problems: Mapping[str, Any]) -> None:
+        """Problems found in a stored draft, on the form drawn from it: its rows are in the
+        stored order, so "interventions.1" is the second row."""
+        for form in self.all_forms():
+            form.check()
+        self._used_interventions = [r for r in self.interventions if r.is_used()]
+        self._used_staff = [r for r in self.staff if r.is_used()]
+        self._used_others = [r for r in self.others if r.is_used()]
+        self._used_injuries = [r for r in self.injuries if r.is_used()]
+        self.apply_problems(problems)
+
     # -- showing problems -------------------------------------------------------------------
 
     def has_errors(self) -> bool:
@@ -1179,13 +1188,15 @@ class ObservationForm(TimedForm):
         for name, words in self.NAMES.items():
             field = self.fields[name]
             low, high = field.min_value, field.max_value  # type: ignore[attr-defined]
-            field.error_messages.update({
-                "invalid": f"Enter the {words} as a number",
-                "min_value": f"The {words} must be between {low} and {high}: check it",
-                "max_value": f"The {words} must be between {low} and {high}: check it",
-                "max_decimal_places": f"Enter the {words} to one decimal place, like 36.9",
-                "max_digits": f"The {words} must be between {low} and {high}: check it",
-            })
+            field.error_messages.update(
+                {
+                    "invalid": f"Enter the {words} as a number",
+                    "min_value": f"The {words} must be between {low} and {high}: check it",
+                    "max_value": f"The {words} must be between {low} and {high}: check it",
+                    "max_decimal_places": f"Enter the {words} to one decimal place, like 36.9",
+                    "max_digits": f"The {words} must be between {low} and {high}: check it",
+                }
+            )
         if kind != Observation.KIND_RT:
             del self.fields["no_further_concerns"]
 
@@ -1412,7 +1423,3 @@ class DutyFilterForm(forms.Form):
             ("ward_manager", "Ward manager"),
             ("doctor", "Doctor"),
         ]
-
-
-def incident_ward_day(incident: Incident) -> dt.date:
-    return timezone.localtime(incident.started_at).date()

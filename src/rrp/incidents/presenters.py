@@ -183,25 +183,46 @@ class DutyRow:
     state: str
     tag: Tag
     owner: str
+    when: str = ""  # "2 hours 5 minutes overdue", "in 40 minutes"
 
     @property
     def is_open(self) -> bool:
         return self.state in {"due", "overdue"}
 
 
-def duty_rows(duties: Iterable[Duty], now: dt.datetime) -> list[DutyRow]:
-    rows = []
-    for duty in duties:
-        state = state_of(duty, now)
-        rows.append(
-            DutyRow(
-                duty,
-                state,
-                duty_tag(state, duty.due_at, now),
-                ROLE_LABELS.get(duty.owner_role, duty.owner_role),
-            )
+def how_long(delta: dt.timedelta) -> str:
+    """A stretch of time as a ward says it: 40 minutes, 2 hours 5 minutes, 3 days."""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} day{'s' if days != 1 else ''}" + (
+            f" {hours} hour{'s' if hours != 1 else ''}" if hours and days < 3 else ""
         )
-    return rows
+    if hours:
+        return f"{hours} hour{'s' if hours != 1 else ''}" + (
+            f" {mins} minute{'s' if mins != 1 else ''}" if mins else ""
+        )
+    return f"{mins} minute{'s' if mins != 1 else ''}"
+
+
+def duty_row(duty: Duty, state: str, now: dt.datetime) -> DutyRow:
+    when = ""
+    if state == "overdue":
+        when = f"{how_long(now - duty.due_at)} overdue"
+    elif state == "due":
+        when = f"in {how_long(duty.due_at - now)}"
+    return DutyRow(
+        duty,
+        state,
+        duty_tag(state, duty.due_at, now),
+        ROLE_LABELS.get(duty.owner_role, duty.owner_role),
+        when,
+    )
+
+
+def duty_rows(duties: Iterable[Duty], now: dt.datetime) -> list[DutyRow]:
+    return [duty_row(duty, state_of(duty, now), now) for duty in duties]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -370,7 +391,10 @@ def act_summary(incident: Incident, *, show_name: bool) -> list[SummaryItem]:
         SummaryItem(
             "o",
             "What was tried to avoid using force",
-            incident.efforts_to_avoid or "",
+            # The form writes the ticked list as the words when nothing else was typed.
+            ""
+            if incident.efforts_to_avoid == "; ".join(de_escalation)
+            else incident.efforts_to_avoid,
             tuple(de_escalation),
         ),
         SummaryItem(
@@ -525,12 +549,7 @@ def ward_summary(organisation: Any, ward: Any, *, now: dt.datetime) -> dict[str,
     entries = open_duties(organisation, now=now, ward=ward.code)
     duties = [
         WorklistRow(
-            DutyRow(
-                e.duty,
-                e.state,
-                duty_tag(e.state, e.duty.due_at, now),
-                ROLE_LABELS.get(e.duty.owner_role, e.duty.owner_role),
-            ),
+            duty_row(e.duty, e.state, now),
             follow_up_url(e.duty),
             follow_up_verb(e.duty),
         )

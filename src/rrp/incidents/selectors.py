@@ -112,7 +112,7 @@ def duties_query(
 
 def duties_of(incident: Incident) -> list[Duty]:
     """One incident's duties in every state, soonest due first."""
-    return list(incident.duties.select_related("incident").order_by("due_at", "pk"))
+    return list(incident.duties.select_related("incident__ward").order_by("due_at", "pk"))
 
 
 @dataclass(frozen=True)

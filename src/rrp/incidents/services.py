@@ -693,9 +693,11 @@ def _meet(
         duty.completed_by = _user(actor)
         duty.late_reason = late_reason.strip()
         duty.save()
-    # A review recurring while an intervention still lasts has its next occurrence made now.
+    # A review recurring while an intervention still lasts: the rules make the occurrences up
+    # to a moment plus the next one, so meeting one early (before its due time) must still
+    # bring the next one onto the worklist at once.
     if incident.interventions.filter(ended_at__isnull=True).exists():
-        duties_sync(incident=incident, now=now)
+        duties_sync(incident=incident, now=max(now, duty.due_at) if duty is not None else now)
 
 
 def _complete(

@@ -5,7 +5,7 @@ from rrp.incidents import views
 app_name = "incidents"
 urlpatterns = [
     path("", views.incident_list, name="list"),
-    path("record/", views.incident_record, name="record"),
+    path("record/", views.record_use_of_force, name="record"),
     path("duties/", views.duty_list, name="duties"),
     path("escalations/", views.escalation_list, name="escalations"),
     path("<int:pk>/", views.incident_detail, name="detail"),

@@ -145,15 +145,7 @@ def duty_list(request: HttpRequest) -> HttpResponse:
         owner_roles=frozenset({owner}) if owner else None,
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    rows = [
-        presenters.DutyRow(
-            entry.duty,
-            entry.state,
-            presenters.duty_tag(entry.state, entry.duty.due_at, now),
-            presenters.ROLE_LABELS.get(entry.duty.owner_role, entry.duty.owner_role),
-        )
-        for entry in page.object_list
-    ]
+    rows = [presenters.duty_row(entry.duty, entry.state, now) for entry in page.object_list]
     overdue = sum(1 for entry in entries if entry.state == "overdue")
     ward = next((w for w in wards if w.code == chosen.get("ward")), None)
     return render(
@@ -245,10 +237,7 @@ def _check_recording(
 
 
 def _render_recording(
-    request: HttpRequest,
-    recording: IncidentRecording,
-    action: str,
-    incident: Incident | None = None,
+    request: HttpRequest, recording: IncidentRecording, incident: Incident | None = None
 ) -> HttpResponse:
     return render(
         request,
@@ -258,16 +247,13 @@ def _render_recording(
             "form": recording.main,
             "errors": recording.error_summary(),
             "incident": incident,
-            "added": _ADD.get(action, ""),
-            "can_see_names": _can(request, "patients.view_identifiable"),
-            "members": recording.members,
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 @require_permission(RECORD)
-def incident_record(request: HttpRequest) -> HttpResponse:
+def record_use_of_force(request: HttpRequest) -> HttpResponse:
     recording, action = _recording(request)
     if action in {"submit", "draft"}:
         now = timezone.now()
@@ -292,7 +278,7 @@ def incident_record(request: HttpRequest) -> HttpResponse:
                     else f"{incident.reference} saved as a draft. Submit it when it is complete.",
                 )
                 return redirect("incidents:detail", pk=incident.pk)
-    return _render_recording(request, recording, action)
+    return _render_recording(request, recording)
 
 
 @require_http_methods(["GET", "POST"])
@@ -352,7 +338,7 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(request, f"Draft {incident.reference} saved")
                 return redirect("incidents:detail", pk=incident.pk)
-    return _render_recording(request, recording, action, incident)
+    return _render_recording(request, recording, incident)
 
 
 @require_POST
@@ -374,24 +360,12 @@ def incident_submit(request: HttpRequest, pk: int) -> HttpResponse:
             today=timezone.localdate(),
             initial=services.input_from_incident(incident),
         )
-        _show_stored_problems(recording, _problems(error))
-        return _render_recording(request, recording, "", incident)
+        recording.show_stored_problems(_problems(error))
+        return _render_recording(request, recording, incident)
     messages.success(
         request, f"{incident.reference} submitted. The duties that follow are listed below."
     )
     return redirect("incidents:detail", pk=incident.pk)
-
-
-def _show_stored_problems(recording: IncidentRecording, problems: dict[str, list[str]]) -> None:
-    """Problems found in a stored draft, shown on the form drawn from it (rows in the stored
-    order, so "interventions.1" is the second row)."""
-    for form in recording.all_forms():
-        form.check()
-    recording._used_interventions = [r for r in recording.interventions if r.is_used()]
-    recording._used_staff = [r for r in recording.staff if r.is_used()]
-    recording._used_others = [r for r in recording.others if r.is_used()]
-    recording._used_injuries = [r for r in recording.injuries if r.is_used()]
-    recording.apply_problems(problems)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -56,6 +56,8 @@ _IMPORT_HEADERS: Final = {
     "id": "statement",
     "rating": "rating",
     "narrative": "narrative",
+    "comments": "narrative",
+    "notes": "narrative",
     "owner_username": "owner",
     "owner": "owner",
     "rationale_if_not_applicable": "na_rationale",

@@ -78,7 +78,7 @@ class Command(ProvisioningCommand):
             )
             paths = export.write_to(directory)
             self.stdout.write(
-                f"Wrote {len(export.tables.incidents)} uses of force and "
+                f"Wrote {exports.count_uses_of_force(len(export.tables.incidents))} and "
                 f"{len(export.tables.types)} interventions for {export.tables.month:%B %Y} to "
                 + " and ".join(str(p) for p in paths)
             )
