@@ -8,6 +8,7 @@ counting each intervention once in the month it started, drafts, records entered
 negligible force left out.
 """
 
+# ruff: noqa: S608 - the SQL is built from this module's own constants, never from input
 from __future__ import annotations
 
 import statistics
@@ -114,6 +115,11 @@ def _people_in_hospital(first: str, last: str, group: str) -> str:
 
 
 FIRST = "date_trunc('month', iv.start_local) BETWEEN DATE '{0}' AND DATE '{1}'"
+CHARACTERISTICS = (
+    "sex", "religion", "disability", "sexual_orientation", "pregnancy", "marital_status",
+    "learning_disability_autism", "mental_disorder", "legal_status", "gender_same_as_birth",
+    "eth", "date_part('year', age(DATE '2026-09-30', date_of_birth)) // 10",
+)
 
 
 def organisation_dashboard(con: duckdb.DuckDBPyConnection) -> list[Any]:
@@ -130,67 +136,77 @@ def organisation_dashboard(con: duckdb.DuckDBPyConnection) -> list[Any]:
         results.append(con.execute(
             f"SELECT {column}, count(*), count(DISTINCT incident_id) FROM iv "
             f"WHERE {in_period} GROUP BY ALL").fetchall())
+    minutes = "date_diff('minute', started_at, ended_at)"
     results.append(con.execute(f"""
         SELECT CASE WHEN end_local IS NULL THEN 'open'
-          WHEN category = 'seclusion' THEN 's:' || (date_diff('minute', started_at, ended_at) // 1440)
-          WHEN category = 'segregation' THEN 'g:' || (date_diff('minute', started_at, ended_at) // 43200)
-          ELSE 'r:' || least(date_diff('minute', started_at, ended_at) // 10, 6) END AS band,
+          WHEN category = 'seclusion' THEN 's:' || ({minutes} // 1440)
+          WHEN category = 'segregation' THEN 'g:' || ({minutes} // 43200)
+          ELSE 'r:' || least({minutes} // 10, 6) END AS band,
           count(*) FROM iv WHERE {in_period} GROUP BY ALL""").fetchall())
-    incidents_in_period = f"""
+    # Incidents counted once, in the month their first intervention started.
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE period_incidents AS
         SELECT i.* FROM counted i JOIN (
           SELECT incident_id, min(start_local) AS first_start FROM iv GROUP BY ALL
         ) f ON f.incident_id = i.id
-        WHERE date_trunc('month', f.first_start) BETWEEN DATE '{first}' AND DATE '{last}'"""
+        WHERE date_trunc('month', f.first_start) BETWEEN DATE '{first}' AND DATE '{last}'""")
     results.append(con.execute(
-        f"SELECT harm, count(*) FROM ({incidents_in_period}) GROUP BY ALL").fetchall())
-    results.append(con.execute(f"""
+        "SELECT harm, count(*) FROM period_incidents GROUP BY ALL").fetchall())
+    results.append(con.execute("""
         SELECT j.person, j.severity, count(*), count(DISTINCT j.incident_id)
-        FROM injury j JOIN ({incidents_in_period}) i ON i.id = j.incident_id GROUP BY ALL""").fetchall())
-    results.append(con.execute(f"""
-        SELECT n, count(*) FROM (
-          SELECT i.id, count(s.id) FILTER (WHERE s.role NOT IN ('observer', 'monitoring_wellbeing')) AS n,
-                 count(s.id) FILTER (WHERE s.injured) AS hurt
-          FROM ({incidents_in_period}) i LEFT JOIN staff s ON s.incident_id = i.id GROUP BY ALL
+        FROM injury j JOIN period_incidents i ON i.id = j.incident_id
+        GROUP BY ALL""").fetchall())
+    results.append(con.execute("""
+        SELECT n, count(*), sum(hurt) FROM (
+          SELECT i.id,
+            count(s.id) FILTER (WHERE s.role NOT IN ('observer', 'monitoring_wellbeing')) AS n,
+            count(s.id) FILTER (WHERE s.injured) AS hurt
+          FROM period_incidents i LEFT JOIN staff s ON s.incident_id = i.id GROUP BY ALL
         ) GROUP BY ALL""").fetchall())
-    results.append(con.execute(f"""
-        SELECT count(*) FROM other o JOIN ({incidents_in_period}) i ON i.id = o.incident_id
+    results.append(con.execute("""
+        SELECT count(*) FROM other o JOIN period_incidents i ON i.id = o.incident_id
         WHERE o.kind = 'police'""").fetchall())
-    results.append(con.execute(f"""
+    results.append(con.execute("""
         SELECT d.kind,
           CASE WHEN d.completed_at IS NULL AND d.not_required_reason <> '' THEN 'not_required'
-               WHEN d.completed_at IS NULL AND d.due_at < TIMESTAMPTZ '2026-10-20 12:00:00+00' THEN 'overdue'
+               WHEN d.completed_at IS NULL
+                AND d.due_at < TIMESTAMPTZ '2026-10-20 12:00:00+00' THEN 'overdue'
                WHEN d.completed_at IS NULL THEN 'due'
                WHEN d.completed_at <= d.due_at THEN 'on_time'
-               WHEN d.late_reason <> '' THEN 'late_with_reason' ELSE 'late_no_reason' END,
+               WHEN d.late_reason <> '' THEN 'late_with_reason'
+               ELSE 'late_no_reason' END,
           count(*)
-        FROM duty d JOIN ({incidents_in_period}) i ON i.id = d.incident_id GROUP BY ALL""").fetchall())
-    # Equality: interventions and people per group, and each group's occupied bed days.
-    patient_groups = """
+        FROM duty d JOIN period_incidents i ON i.id = d.incident_id GROUP BY ALL""").fetchall())
+    # Equality: interventions and people per group, and each group's occupied bed days, for
+    # every characteristic at once (grouping sets).
+    groups = """
         SELECT p.id, p.sex, p.religion, p.disability, p.sexual_orientation, p.pregnancy,
           p.marital_status, p.learning_disability_autism, p.mental_disorder, p.legal_status,
-          p.gender_same_as_birth,
+          p.gender_same_as_birth, p.date_of_birth,
           CASE WHEN p.ethnic_category IN ('A','B','C') THEN 'White'
                WHEN p.ethnic_category IN ('D','E','F','G') THEN 'Mixed'
                WHEN p.ethnic_category IN ('H','J','K','L') THEN 'Asian'
                WHEN p.ethnic_category IN ('M','N','P') THEN 'Black'
-               WHEN p.ethnic_category IN ('R','S') THEN 'Other' ELSE p.ethnic_category END AS eth,
-          p.date_of_birth
+               WHEN p.ethnic_category IN ('R','S') THEN 'Other'
+               ELSE p.ethnic_category END AS eth
         FROM patient p"""
-    con.execute(f"CREATE OR REPLACE TEMP VIEW groups AS {patient_groups}")
-    for column in ("sex", "religion", "disability", "sexual_orientation", "pregnancy",
-                   "marital_status", "learning_disability_autism", "mental_disorder",
-                   "legal_status", "gender_same_as_birth", "eth"):
-        results.append(con.execute(f"""
-            SELECT g.{column}, count(*), count(DISTINCT iv.incident_id),
-                   count(DISTINCT iv.patient_id)
-            FROM iv JOIN groups g ON g.id = iv.patient_id WHERE {in_period} GROUP BY ALL""").fetchall())
-        results.append(con.execute(f"""
-            SELECT g.{column}, sum(date_diff('day', greatest(a.admitted_on, m.month),
-                                   least(coalesce(a.discharged_on, DATE '2026-10-20'), m.month_end)))
-            FROM admission a JOIN months m
-              ON a.admitted_on < m.month_end AND coalesce(a.discharged_on, DATE '2026-10-20') > m.month
-            JOIN groups g ON g.id = a.patient_id
-            WHERE m.month BETWEEN DATE '{first}' AND DATE '{last}' GROUP BY ALL""").fetchall())
+    con.execute(f"CREATE OR REPLACE TEMP VIEW groups AS {groups}")
+    sets = ", ".join(f"({c})" for c in CHARACTERISTICS)
+    results.append(con.execute(f"""
+        SELECT {", ".join(CHARACTERISTICS)}, count(*), count(DISTINCT iv.incident_id),
+               count(DISTINCT iv.patient_id)
+        FROM iv JOIN groups g ON g.id = iv.patient_id WHERE {in_period}
+        GROUP BY GROUPING SETS ({sets})""").fetchall())
+    results.append(con.execute(f"""
+        SELECT {", ".join(CHARACTERISTICS)},
+          sum(date_diff('day', greatest(a.admitted_on, m.month),
+                        least(coalesce(a.discharged_on, DATE '2026-10-20'), m.month_end)))
+        FROM admission a JOIN months m
+          ON a.admitted_on < m.month_end
+         AND coalesce(a.discharged_on, DATE '2026-10-20') > m.month
+        JOIN groups g ON g.id = a.patient_id
+        WHERE m.month BETWEEN DATE '{first}' AND DATE '{last}'
+        GROUP BY GROUPING SETS ({sets})""").fetchall())
     results.append(con.execute(f"""
         SELECT n FROM (SELECT patient_id, count(*) AS n FROM iv WHERE {in_period} GROUP BY ALL)
         ORDER BY n DESC""").fetchall())

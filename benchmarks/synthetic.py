@@ -18,7 +18,6 @@ import bisect
 import csv
 import datetime as dt
 import itertools
-import math
 import random
 from collections import defaultdict
 from dataclasses import dataclass
@@ -145,16 +144,17 @@ def generate(interventions: int, directory: Path, seed: int = 20261020) -> dict[
         beds = 10 + (number * 7) % 11
         code = f"W{number:02d}"
         wards.append((number, code, service, beds))
-        tables["ward"].write(id=number, organisation_id=ORGANISATION_ID, site_id=(number - 1) // 10 + 1,
-                             code=code, name=f"Ward {code}", service_type=service, beds=beds,
-                             is_open=True)
+        tables["ward"].write(
+            id=number, organisation_id=ORGANISATION_ID, site_id=(number - 1) // 10 + 1,
+            code=code, name=f"Ward {code}", service_type=service, beds=beds, is_open=True,
+        )
 
     # Ward stays: each bed filled back to back, one synthetic patient per stay.
     history_start = FIRST_MONTH
     stays: list[Stay] = []
     nights: dict[tuple[int, dt.date], int] = defaultdict(int)
     patient_id = 0
-    for ward_id, code, service, beds in wards:
+    for ward_id, _code, service, beds in wards:
         low, high = AGES.get(service, (18, 70))
         for _bed in range(beds):
             day = history_start - dt.timedelta(days=rng.randrange(MEAN_STAY[service]))
@@ -222,7 +222,8 @@ def generate(interventions: int, directory: Path, seed: int = 20261020) -> dict[
     while written < interventions:
         stay, start, days = spans[bisect.bisect(cumulative, rng.random() * total_weight)]
         day = start + dt.timedelta(days=rng.randrange(days))
-        if codes[stay.ward_id] in INITIATIVE_WARDS and day >= INITIATIVE_START and rng.random() > 0.6:
+        initiative = codes[stay.ward_id] in INITIATIVE_WARDS and day >= INITIATIVE_START
+        if initiative and rng.random() > 0.6:
             continue
         hour = bisect.bisect(hours, rng.random() * hours[-1])
         begin = dt.datetime.combine(day, dt.time(hour, rng.randrange(60)), tzinfo=UTC)
@@ -242,7 +243,8 @@ def generate(interventions: int, directory: Path, seed: int = 20261020) -> dict[
         steps.append((first, 0))
         for _ in range(count - 1):
             follow = rng.random()
-            steps.append(("14" if follow < 0.4 else "05" if follow < 0.5 else rng.choice(PHYSICAL), 0))
+            then = "14" if follow < 0.4 else "05" if follow < 0.5 else rng.choice(PHYSICAL)
+            steps.append((then, 0))
         moment = begin
         rows = []
         for type_code, _ in steps:
@@ -285,10 +287,13 @@ def generate(interventions: int, directory: Path, seed: int = 20261020) -> dict[
                 drug="Lorazepam" if type_code == "14" else "",
                 dose="2 mg" if type_code == "14" else "", route="im" if type_code == "14" else "",
             )
-        for role in ("lead", "monitoring_wellbeing") + (("upper_limbs",) if rng.random() < 0.3 else ()):
+        extra = ("upper_limbs",) if rng.random() < 0.3 else ()
+        for role in ("lead", "monitoring_wellbeing", *extra):
             staff_id += 1
-            tables["staff"].write(id=staff_id, incident_id=incident_id, name=f"Staff {staff_id % 500}",
-                                  job_title="Nurse", role=role, injured=rng.random() < 0.02)
+            tables["staff"].write(
+                id=staff_id, incident_id=incident_id, name=f"Staff {staff_id % 500}",
+                job_title="Nurse", role=role, injured=rng.random() < 0.02,
+            )
         if rng.random() < 0.05:
             injury_id += 1
             tables["injury"].write(id=injury_id, incident_id=incident_id,
@@ -343,8 +348,3 @@ def table_files(directory: Path) -> list[Path]:
     return [directory / f"{name}.csv" for name in order]
 
 
-def ceil_div(a: int, b: int) -> int:
-    return -(-a // b) if b else 0
-
-
-__all__ = ["generate", "table_files", "TODAY", "ceil_div", "math"]

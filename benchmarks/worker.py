@@ -174,8 +174,8 @@ def measure(now: dt.datetime) -> dict[str, Any]:
     get(board_client, ward_page)  # its charts drawn once
     results["ward_dashboard"], _ = _timed(lambda: get(board_client, ward_page))
 
-    from rrp.api.urls import api  # noqa: F401 - the API is mounted
     from rrp.accounts.services import token_issue
+    from rrp.api.urls import api  # noqa: F401 - the API is mounted
 
     token = token_issue(actor=actor, user=board, organisation=organisation)
     headers = {"Authorization": f"Bearer {token}"}

@@ -21,6 +21,7 @@ so the same integration suite runs on both databases. Tests marked `postgres` on
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import json
@@ -69,6 +70,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="run the database tests against a throwaway PostgreSQL server started for the run "
         "(needs: apt-get install postgresql); tests without the database are deselected",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Say at once, not once per test, when --postgres cannot work on this machine.
+    if config.getoption("postgres"):
+        from postgres_server import find_bindir
+
+        try:
+            find_bindir()
+        except PostgresUnavailable as error:
+            raise pytest.UsageError(str(error)) from None
 
 
 def _uses_database(item: pytest.Item) -> bool:
@@ -146,10 +158,8 @@ def _point_django_at(database: dict[str, Any]) -> None:
     default.clear()
     default.update(database)
     for alias in list(connections.settings):
-        try:
+        with contextlib.suppress(AttributeError):  # never opened
             del connections[alias]
-        except AttributeError:
-            pass  # never opened
     connections.__dict__.pop("settings", None)
     connections._settings = None  # type: ignore[attr-defined]
 
@@ -182,7 +192,8 @@ def _sqlite_audit_triggers(connection: Any, *, present: bool) -> None:
     migration = importlib.import_module("rrp.audit.migrations.0002_append_only_trigger")
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_auditevent'"
+            "SELECT name FROM sqlite_master "
+            "WHERE type = 'trigger' AND tbl_name = 'audit_auditevent'"
         )
         existing = {row[0] for row in cursor.fetchall()}
         if present and not existing:
@@ -462,27 +473,11 @@ def api_client_as(
 @pytest.fixture
 def demo_without_other_capabilities(monkeypatch: pytest.MonkeyPatch) -> None:
     """seed_demo with only the platform's part (provider, sites, wards, people, patients, ward
-    stays, bed days): a second or two instead of most of a minute. Leaves out EXTRA_STEPS and
-    every seed_* function of an rrp.<app>.demo module."""
-    import importlib
-
-    from django.conf import settings
-
+    stays, bed days): a second or two instead of most of a minute. Leaves out every
+    capability's step in generator.DEMO_STEPS."""
     from rrp.demo import generator
 
-    monkeypatch.setattr(generator, "EXTRA_STEPS", [])
-    for app in settings.INSTALLED_APPS:
-        if not app.startswith("rrp.") or app == "rrp.demo":
-            continue
-        try:
-            module = importlib.import_module(f"{app}.demo")
-        except ModuleNotFoundError as missing:
-            if missing.name != f"{app}.demo":
-                raise
-            continue
-        for name in dir(module):
-            if name.startswith("seed_") and callable(getattr(module, name)):
-                monkeypatch.setattr(module, name, lambda *args, **kwargs: None)
+    monkeypatch.setattr(generator, "DEMO_STEPS", ())
 
 
 # -- the rrp console script --------------------------------------------------------------------

@@ -145,7 +145,8 @@ class PostgresServer:
     def _run(self, tool: str, *args: str) -> None:
         command = [str(self.bindir / tool), *args]
         if self.run_as:
-            command = ["runuser", "-u", self.run_as, "--", *command]
+            runuser = shutil.which("runuser") or "/usr/sbin/runuser"  # sbin may not be on PATH
+            command = [runuser, "-u", self.run_as, "--", *command]
         result = subprocess.run(  # noqa: S603 - fixed tool names and our own arguments
             command, capture_output=True, text=True, cwd=self.root, check=False
         )

@@ -121,3 +121,35 @@ def up_to_date() -> Callable[[Any], None]:
         bring_up_to_date(organisation, now=now)
 
     return run
+
+
+@pytest.fixture
+def oak_march(
+    organisation: Any, make_ward: Any, make_patient: Any, make_admission: Any, record: Any,
+    bed_days: Any, system_actor: Any,
+) -> Any:
+    """Oak Ward's March 2026, worked out by hand in test_breakdowns.py: 5 incidents, 6
+    interventions, 3 patients (one Black man with 4 of the interventions), 71 bed days."""
+    from rrp.incidents.services import medical_review_record
+
+    oak = make_ward("OAK", "Oak Ward")
+    p1 = make_patient("P1", ethnic_category="N", sex="male", date_of_birth=dt.date(1990, 5, 1))
+    p2 = make_patient("P2", ethnic_category="A", sex="female", date_of_birth=dt.date(1960, 5, 1))
+    p3 = make_patient("P3", ethnic_category="A", sex="male", date_of_birth=dt.date(2000, 5, 1))
+    make_admission(p1, oak, dt.date(2026, 3, 1))
+    make_admission(p2, oak, dt.date(2026, 3, 1), dt.date(2026, 3, 21))
+    make_admission(p3, oak, dt.date(2026, 3, 11), dt.date(2026, 3, 31))
+    bed_days(oak, {"2026-03": 71})
+    i1 = record(oak, p1, "2026-03-02 09:00", [("01", 0, 5), ("09", 5, 15)],
+                injuries=[("patient", "minor")],
+                staff=[("lead", False), ("monitoring_wellbeing", False), ("upper_limbs", False)])
+    i2 = record(oak, p1, "2026-03-04 18:30", [("07", 0, 20)], reason="11")
+    record(oak, p1, "2026-03-09 18:10", [("05", 0, 300)])
+    record(oak, p2, "2026-03-10 07:00", [("14", 0, 1)], reason="13")
+    record(oak, p3, "2026-03-20 22:00", [("11", 0, 45)], harm="low")
+    medical_review_record(actor=system_actor, incident=i1, reviewed_at=local("2026-03-02 09:30"),
+                          reviewer="Dr A", findings="Well", now=NOW)
+    medical_review_record(actor=system_actor, incident=i2, reviewed_at=local("2026-03-04 20:00"),
+                          reviewer="Dr B", findings="Well", now=NOW,
+                          delay_reason="Doctor at a cardiac arrest on another ward")
+    return oak

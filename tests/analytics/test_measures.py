@@ -101,7 +101,8 @@ def test_ward_site_and_service_type_measures(provider: dict[str, Any]) -> None:
     assert value(provider, "MHS97", ash) == pytest.approx(100)  # P1 and P3
     assert value(provider, "MHS98", ash) == pytest.approx(1)
     assert value(provider, "MHS96", scope_service("picu")) == pytest.approx(3 / 300 * 1000)
-    assert value(provider, "MHS96", scope_site(provider["site"].pk)) == pytest.approx(6 / 800 * 1000)
+    site = scope_site(provider["site"].pk)
+    assert value(provider, "MHS96", site) == pytest.approx(6 / 800 * 1000)
 
 
 def test_an_intervention_across_a_month_end_counts_in_both_months(provider: dict[str, Any]) -> None:

@@ -33,8 +33,13 @@ def last_year(transactional_db: None, organisation: Any, make_user: Any) -> Any:
     lead = make_user("rrp_lead", username="grace", full_name="Grace Mensah")
     make_user("ward_manager", username="tom", full_name="Tom Brennan")
     actor = Actor(user=lead, via="web")
-    cycle = services.cycle_create(actor=actor, organisation=organisation, name="2025/26 annual",
-                                  period_start=dt.date(2025, 4, 1), period_end=dt.date(2026, 3, 31))
+    cycle = services.cycle_create(
+        actor=actor,
+        organisation=organisation,
+        name="2025/26 annual",
+        period_start=dt.date(2025, 4, 1),
+        period_end=dt.date(2026, 3, 31),
+    )
     services.cycle_start(actor=actor, cycle=cycle)
     StatementAssessment.objects.filter(cycle=cycle).update(rating="met", narrative="In place")
     services.cycle_submit_for_review(actor=actor, cycle=cycle)
@@ -48,13 +53,19 @@ def date(page: Page, field: str, day: str, month: str, year: str) -> None:
 
 
 def test_a_lead_runs_a_whole_self_assessment_cycle(
-    last_year: Any, page: Page, visit: Any, checked: Any, live_server: Any, client_for: Any,
+    last_year: Any,
+    page: Page,
+    visit: Any,
+    checked: Any,
+    live_server: Any,
+    client_for: Any,
     organisation: Any,
 ) -> None:
     # Given the lead is signed in (as last year's signed-off cycle's lead)
     client = client_for(last_year, organisation)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
     visit("/compliance/")
 
     # When they plan this year's cycle as a copy of last year's
@@ -88,9 +99,11 @@ def test_a_lead_runs_a_whole_self_assessment_cycle(
     expect(summary).to_contain_text("Describe the alternative safe practice arrangements in place")
     expect(page).to_have_title("Error: Rate 3.5.X – Reducing Restrictive Practice")
     page.get_by_label("Why does this statement not apply?").fill(
-        "We use no external training provider: all training is given by our own team.")
+        "We use no external training provider: all training is given by our own team."
+    )
     page.get_by_label("What safe practice arrangements are in place instead?").fill(
-        "Our trainers' credentials are checked at appointment and every year.")
+        "Our trainers' credentials are checked at appointment and every year."
+    )
     page.get_by_role("button", name="Save assessment").click()
     checked(page)
     expect(page.get_by_text("3.5.X saved: not applicable")).to_be_visible()
@@ -101,25 +114,31 @@ def test_a_lead_runs_a_whole_self_assessment_cycle(
     checked(page)
     page.get_by_role("link", name="Upload a file").click()
     checked(page)
-    page.get_by_label("File").set_input_files(
-        {"name": "trainer-checks.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    page.locator("input[type=file]").set_input_files(
+        {"name": "trainer-checks.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
     page.get_by_label("Title").fill("Trainer credential checks")
     page.get_by_role("button", name="Add evidence").click()
     checked(page)
-    expect(page.get_by_role("link", name="Trainer credential checks")).to_be_visible()
+    expect(page.get_by_role("link", name="E1: Trainer credential checks")).to_be_visible()
+    expect(page.get_by_text("file, trainer-checks.pdf")).to_be_visible()
 
     # And rate 1.2.I partially met and raise an action for it
     visit(cycle_path + "statements/1.2.I/")
     page.get_by_role("link", name="Change the assessment").click()
     checked(page)
     page.get_by_label("Partially met").check()
-    page.get_by_label("Narrative").fill("People who use our services are not yet part of the strategy group.")
+    page.get_by_label("Narrative").fill(
+        "People who use our services are not yet part of the strategy group."
+    )
     page.get_by_label("Owner").select_option(label="Tom Brennan")
     page.get_by_role("button", name="Save assessment").click()
     checked(page)
     page.get_by_role("link", name="Raise an action").click()
     checked(page)
-    page.get_by_label("What will be done").fill("Recruit a lived-experience panel with the advocacy service")
+    page.get_by_label("What will be done").fill(
+        "Recruit a lived-experience panel with the advocacy service"
+    )
     page.get_by_label("Owner").select_option(label="Tom Brennan")
     date(page, "due_on", "30", "9", "2030")
     page.get_by_role("button", name="Save action").click()
@@ -140,15 +159,22 @@ def test_a_lead_runs_a_whole_self_assessment_cycle(
     page.get_by_role("link", name="Sign off").click()
     checked(page)
     page.get_by_label("Sign-off statement for the board").fill(
-        "I am assured this is a fair account of our compliance.")
+        "I am assured this is a fair account of our compliance."
+    )
     page.get_by_role("button", name="Sign off and lock").click()
     checked(page)
 
     # Then the board summary shows the signed-off cycle and what changed since last year
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Compliance summary: 2026/27 annual")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        "Compliance summary: 2026/27 annual"
+    )
     expect(page.get_by_text("Signed off", exact=True)).to_be_visible()
-    expect(page.get_by_text("I am assured this is a fair account of our compliance.")).to_be_visible()
-    expect(page.get_by_text("Compared with 2025/26 annual: 0 statements improved, 1 worsened")).to_be_visible()
+    expect(
+        page.get_by_text("I am assured this is a fair account of our compliance.")
+    ).to_be_visible()
+    expect(
+        page.get_by_text("Compared with 2025/26 annual: 0 statements improved, 1 worsened")
+    ).to_be_visible()
     expect(page.get_by_role("link", name="Download the PDF for the board")).to_be_visible()
 
     # And the cycle is locked

@@ -73,5 +73,6 @@ def test_a_wrong_password_is_explained(
 
 def test_signing_in_outside_the_demo_lists_no_accounts(db: None, visit: Any) -> None:
     page = visit("/sign-in/")
-    expect(page.get_by_role("heading", name="Sign in to Reducing Restrictive Practice")).to_be_visible()
+    heading = page.get_by_role("heading", name="Sign in to Reducing Restrictive Practice")
+    expect(heading).to_be_visible()
     expect(page.get_by_text("Demo accounts")).to_have_count(0)

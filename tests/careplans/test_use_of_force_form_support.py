@@ -73,3 +73,31 @@ def test_the_plan_at_a_glance_include_draws_on_any_page(
     ):
         assert text in html, text
     assert "Read the full safety plan" not in html  # links hidden inside a form
+
+
+def test_a_use_of_force_recorded_later_is_judged_against_the_plan_current_at_the_time(
+    clock: Any, jo: Any, nurse_actor: Any
+) -> None:
+    import datetime as dt
+
+    from rrp.careplans.selectors import safety_plan_at
+
+    from .conftest import NOW
+
+    before = NOW - dt.timedelta(hours=1)
+    assert safety_plan_at(jo, before) is None
+    first = services.safety_plan_version_create(actor=nurse_actor, patient=jo, data=plan_input())
+    clock.move_to(NOW + dt.timedelta(days=2))
+    services.safety_plan_version_create(
+        actor=nurse_actor,
+        patient=jo,
+        data=plan_input(
+            changes="Prone now agreed as a last resort",
+            positions_to_avoid=[],
+            less_preferred_interventions=["10", "01"],
+        ),
+    )
+    at_the_time = safety_plan_at(jo, NOW + dt.timedelta(days=1))
+    assert at_the_time == first
+    assert types_in_plan(at_the_time, ["01"]) is False
+    assert types_in_plan(current_safety_plan(jo), ["01"]) is True

@@ -151,3 +151,15 @@ def test_the_page_lists_recent_exports(signed_in: Any, record: Any) -> None:
     client.post("/exports/mhsds/", MONTH)
     page = client.get("/exports/").content.decode()
     assert "MHSDS restrictive interventions export for October 2026: 1 use of force" in page
+
+
+def test_a_date_that_does_not_exist_is_named_in_the_problem(signed_in: Any) -> None:
+    _lead, client = signed_in("rrp_lead")
+    response = client.post("/exports/use-of-force-records/",
+                           {**OCTOBER, "last_day_0": "31", "last_day_1": "9"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The end date must be a real date" in page
+    missing = client.post("/exports/use-of-force-records/",
+                          {**OCTOBER, "first_day_0": "", "first_day_1": "", "first_day_2": ""})
+    assert "Enter the start date" in missing.content.decode()

@@ -244,9 +244,12 @@ def test_audit_events_cannot_be_changed_in_bulk(event: AuditEvent) -> None:
     ],
 )
 def test_the_database_refuses_to_change_an_audit_event(event: AuditEvent, statement: str) -> None:
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement, [event.pk])
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement, [event.pk])
     assert AuditEvent.objects.filter(pk=event.pk, summary=event.summary).exists()
 
 

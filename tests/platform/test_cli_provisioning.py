@@ -10,8 +10,6 @@ from typing import Any
 
 import pytest
 
-
-
 ORG = ("org", "add", "--ods-code", "R1A", "--name", "Example NHS Trust")
 WARD = ("ward", "add", "--org", "R1A", "--code", "OAK", "--name", "Oak Ward", "--beds", "18",
         "--service-type", "adult_acute")
@@ -127,7 +125,8 @@ def test_seed_demo_loads_the_synthetic_provider(rrp_cli: Any) -> None:
 @pytest.mark.parametrize(
     ("args", "names"),
     [
-        (("user", "add", "--username", "bob", "--org", "R1A", "--role", "nurse"), ["--role", "nurse"]),
+        (("user", "add", "--username", "bob", "--org", "R1A", "--role", "nurse"),
+         ["--role", "nurse"]),
         (("user", "add", "--username", "bob", "--org", "NOPE", "--role", "doctor"), ["NOPE"]),
         (("user", "add", "--username", "bob", "--org", "R1A"), ["--role"]),
         (("ward", "add", "--org", "R1A", "--code", "ASH", "--name", "Ash", "--beds", "0",

@@ -9,14 +9,18 @@ parameter this file has not met before fails too, with a message saying where to
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from rrp.audit.models import AuditEvent
+from rrp.audit.services import Actor
 from rrp.organisations.models import OccupiedBedDays, Ward
 from rrp.patients.models import Admission, Patient
 
@@ -27,14 +31,17 @@ ALL_ROLES = (
 
 @dataclass
 class OtherProvider:
-    """Organisation B and one of each of its records. Every text here is unique to B, so
-    finding any of it in a response of A's means B's data leaked."""
+    """Organisation B and one of each of its records, made when a URL first needs one. Every
+    text here is unique to B, so finding any of it in a response of A's means B's data leaked.
+    """
 
     organisation: Any
     ward: Any
     patient: Any
     admission: Any
     member_username: str
+    actor: Any  # B's restrictive practice lead, who records B's other objects
+    _made: dict[str, Any] = field(default_factory=dict)
 
     @property
     def markers(self) -> list[str]:
@@ -43,6 +50,145 @@ class OtherProvider:
             self.patient.local_id, self.patient.given_name, self.patient.family_name,
             self.patient.nhs_number, "903 018 4957", self.member_username,
         ]
+
+    def once(self, name: str, make: Callable[[], Any]) -> Any:
+        if name not in self._made:
+            self._made[name] = make()
+        return self._made[name]
+
+    # B's records of the other capabilities, made through their own services.
+
+    def incident(self) -> Any:
+        def make() -> Any:
+            from rrp.incidents import services
+            from rrp.incidents.inputs import IncidentInput, InterventionInput, StaffInput
+
+            start = timezone.now() - dt.timedelta(hours=2)
+            end = start + dt.timedelta(minutes=10)
+            data = IncidentInput(
+                ward=self.ward, patient=self.patient, started_at=start, ended_at=end,
+                reason="10", description="Bravo secret description", efforts_to_avoid="Talking",
+                outcome="Settled", notification="not_applicable", in_care_plan=False,
+                interventions=[InterventionInput("07", start, end)],
+                staff=[StaffInput("Bravo Staff", "Staff nurse", "lead"),
+                       StaffInput("Bravo Watcher", "Staff nurse", "monitoring_wellbeing")],
+            )
+            return services.incident_create(
+                actor=self.actor, organisation=self.organisation, data=data
+            )
+
+        return self.once("incident", make)
+
+    def duty(self) -> Any:
+        return self.incident().duties.order_by("pk").first()
+
+    def cycle(self) -> Any:
+        def make() -> Any:
+            from rrp.standards import services
+
+            cycle = services.cycle_create(
+                actor=self.actor, organisation=self.organisation, name="Bravo secret cycle",
+                period_start=dt.date(2026, 4, 1), period_end=dt.date(2027, 3, 31),
+            )
+            services.cycle_start(actor=self.actor, cycle=cycle)
+            return cycle
+
+        return self.once("cycle", make)
+
+    def assessment(self) -> Any:
+        return self.cycle().assessments.select_related("statement").order_by("pk").first()
+
+    def evidence(self) -> Any:
+        def make() -> Any:
+            from rrp.standards import services
+
+            content = b"Bravo secret minutes\n"
+            return services.evidence_upload(
+                actor=self.actor, organisation=self.organisation, upload=io.BytesIO(content),
+                filename="minutes.txt", size=len(content), title="Bravo secret minutes",
+            )
+
+        return self.once("evidence", make)
+
+    def attachment(self) -> Any:
+        def make() -> Any:
+            from rrp.standards import services
+
+            return services.evidence_attach(
+                actor=self.actor, assessment=self.assessment(), evidence=self.evidence()
+            )
+
+        return self.once("attachment", make)
+
+    def action(self) -> Any:
+        def make() -> Any:
+            from rrp.standards import services
+
+            assessment = services.assessment_update(
+                actor=self.actor, assessment=self.assessment(), rating="not_met",
+                narrative="Bravo secret narrative", owner=self.actor.user,
+            )
+            return services.action_raise(
+                actor=self.actor, assessment=assessment, description="Bravo secret action",
+                owner=self.actor.user, due_on=dt.date(2027, 1, 31),
+            )
+
+        return self.once("action", make)
+
+    def peer_review(self) -> Any:
+        """B's cycle reviewed by someone of a third provider: peer reviewers come from outside."""
+
+        def make() -> Any:
+            from rrp.organisations.services import organisation_create, user_add
+            from rrp.standards import services
+
+            charlie = organisation_create(actor=self.actor, ods_code="C3C", name="Charlie Trust")
+            reviewer = user_add(
+                actor=self.actor, username="charlie_reviewer", organisation=charlie,
+                role="rrp_lead",
+            )
+            return services.peer_review_invite(
+                actor=self.actor, cycle=self.cycle(), reviewer=reviewer
+            )
+
+        return self.once("peer_review", make)
+
+    def challenge(self) -> Any:
+        def make() -> Any:
+            from rrp.standards import services
+
+            review = self.peer_review()
+            return services.peer_review_respond(
+                actor=Actor(user=review.reviewer), review=review, assessment=self.assessment(),
+                verdict="challenge", comment="Bravo secret challenge",
+            )
+
+        return self.once("challenge", make)
+
+
+# Which of organisation B's objects fills each URL parameter. The most specific key wins:
+# "namespace:segment:parameter" (segment: the path part just before the parameter), then
+# "namespace:parameter", then "parameter". A parameter not listed here fails the test: add it,
+# with the other organisation's object it stands for (a method of OtherProvider makes it).
+FILLS: dict[str, Callable[[OtherProvider], Any]] = {
+    "code": lambda b: b.ward.code,
+    "patient_id": lambda b: b.patient.pk,
+    "patients:pk": lambda b: b.patient.pk,
+    "incidents:pk": lambda b: b.incident().pk,
+    "incident_id": lambda b: b.incident().pk,
+    "duty_id": lambda b: b.duty().pk,
+    "standards:cycles:pk": lambda b: b.cycle().pk,
+    "cycle_id": lambda b: b.cycle().pk,
+    "standards:evidence:pk": lambda b: b.evidence().pk,
+    "evidence_pk": lambda b: b.evidence().pk,
+    "attachment_pk": lambda b: b.attachment().pk,
+    "standards:actions:pk": lambda b: b.action().pk,
+    "review_pk": lambda b: b.peer_review().pk,
+    "response_pk": lambda b: b.challenge().pk,
+    # Not records of B: a statement in B's cycle (the catalogue is shared) and an export format.
+    "ref": lambda b: b.assessment().statement.ref,
+    "fmt": lambda b: "csv",
+}
 
 
 @dataclass(frozen=True)
@@ -54,19 +200,6 @@ class Route:
     @property
     def is_api(self) -> bool:
         return self.name.startswith("api:")
-
-
-# Which of organisation B's objects fills each URL parameter. `pk` means the primary key of
-# the record the URL's namespace is about. Add new parameters and namespaces here.
-PARAMETER_VALUES: dict[str, Callable[[OtherProvider], Any]] = {
-    "code": lambda b: b.ward.code,
-    "patient_id": lambda b: b.patient.pk,
-    "ward_code": lambda b: b.ward.code,
-}
-PK_BY_NAMESPACE: dict[str, Callable[[OtherProvider], Any]] = {
-    "patients": lambda b: b.patient.pk,
-    "organisations": lambda b: b.ward.pk,
-}
 
 
 def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[Route]:
@@ -98,21 +231,32 @@ def routes_without_ids() -> list[Route]:
     return [r for r in all_routes() if not r.parameters]
 
 
+def fill_for(route: Route, parameter: str) -> Callable[[OtherProvider], Any]:
+    namespace = route.name.split(":")[0]
+    before = re.split(r"<(?:[^>:]+:)?" + re.escape(parameter) + ">", route.pattern)[0]
+    segment = before.rstrip("/").rsplit("/", 1)[-1]
+    for key in (f"{namespace}:{segment}:{parameter}", f"{namespace}:{parameter}", parameter):
+        if key in FILLS:
+            return FILLS[key]
+    pytest.fail(
+        f"{route.pattern} ({route.name}) takes '{parameter}', which this test does not know "
+        "how to fill with another organisation's object: add it to FILLS in "
+        "tests/platform/test_organisation_isolation.py",
+        pytrace=False,
+    )
+
+
 def url_for(route: Route, other: OtherProvider) -> str:
+    values = {parameter: fill_for(route, parameter)(other) for parameter in route.parameters}
+    return reverse(route.name, kwargs=values)
+
+
+def url_for_nothing(route: Route, other: OtherProvider) -> str:
+    """The same URL with ids that exist nowhere: what B's objects must be indistinguishable from."""
     values = {}
     for parameter in route.parameters:
-        if parameter == "pk":
-            namespace = route.name.split(":")[0]
-            fill = PK_BY_NAMESPACE.get(namespace)
-        else:
-            fill = PARAMETER_VALUES.get(parameter)
-        if fill is None:
-            pytest.fail(
-                f"{route.pattern} ({route.name}) takes '{parameter}', which this test does not "
-                "know how to fill with another organisation's object: add it to "
-                "PARAMETER_VALUES or PK_BY_NAMESPACE in tests/platform/test_organisation_isolation.py"
-            )
-        values[parameter] = fill(other)
+        real = fill_for(route, parameter)(other)
+        values[parameter] = 2_000_000_000 if isinstance(real, int) else "ZZNOSUCH"
     return reverse(route.name, kwargs=values)
 
 
@@ -124,9 +268,12 @@ def other_provider(
     make_admission: Callable[..., Any],
     make_user: Callable[..., Any],
     system_actor: Any,
+    settings: Any,
+    tmp_path: Any,
 ) -> OtherProvider:
     from rrp.organisations.services import bed_days_set
 
+    settings.MEDIA_ROOT = tmp_path / "uploads"  # B's evidence files
     org_b = make_organisation(ods_code="B2B", name="Bravo Secret Health NHS Trust")
     ward_b = make_ward(code="BXWARD", name="Bravoward Secret", organisation=org_b)
     patient_b = make_patient(
@@ -136,7 +283,10 @@ def other_provider(
     admission_b = make_admission(patient_b, ward_b, admitted_on=dt.date(2026, 1, 3))
     bed_days_set(actor=system_actor, ward=ward_b, month=dt.date(2026, 1, 1), bed_days=77)
     make_user("ward_manager", organisation=org_b, username="bravo_only_person")
-    return OtherProvider(org_b, ward_b, patient_b, admission_b, "bravo_only_person")
+    lead = make_user("rrp_lead", organisation=org_b, username="bravo_lead")
+    return OtherProvider(
+        org_b, ward_b, patient_b, admission_b, "bravo_only_person", Actor(user=lead)
+    )
 
 
 @pytest.fixture
@@ -158,48 +308,116 @@ def person_of_a(own_provider: Any, make_user: Callable[..., Any]) -> Any:
 def test_the_project_has_routes_with_ids_to_check() -> None:
     names = {route.name for route in routes_with_ids()}
     # A guard on the walk itself: these must be among the routes checked below.
-    assert {"patients:detail", "organisations:ward", "api:patient_detail", "api:ward_detail"} <= names
+    expected = {"patients:detail", "organisations:ward", "api:patient_detail", "api:ward_detail"}
+    assert expected <= names
+
+
+def assert_not_found(
+    route: Route, url: str, theirs: dict[str, Any], nothing: dict[str, Any]
+) -> None:
+    """B's object answers exactly as an id that exists nowhere: 404 (405 for a method the
+    route does not take; 422 only for a body refused before any record is looked up), and at
+    least one method is 404."""
+    statuses = {method: response.status_code for method, response in theirs.items()}
+    wrong = {m: s for m, s in statuses.items() if s not in {404, 405, 422}}
+    assert not wrong, f"{url} ({route.name}) gave {wrong}"
+    assert 404 in statuses.values(), f"{url} ({route.name}) gave {statuses}"
+    for method, response in theirs.items():
+        same = nothing[method]
+        assert response.status_code == same.status_code, (
+            f"{method} {url} ({route.name}) gave {response.status_code}, but "
+            f"{same.status_code} for an id that does not exist"
+        )
+        if route.is_api and response.status_code == 422:
+            assert response.json() == same.json(), f"{method} {url}: {response.json()}"
+
+
+def example_of(schema: dict[str, Any], spec: dict[str, Any]) -> Any:
+    """A value the schema accepts, so a request gets past validation to the record lookup."""
+    if "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    for combined in ("anyOf", "oneOf", "allOf"):
+        if combined in schema:
+            options = [o for o in schema[combined] if o.get("type") != "null"] or schema[combined]
+            return example_of(options[0], spec)
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type", "object")
+    if kind == "object":
+        properties = schema.get("properties", {})
+        return {name: example_of(properties[name], spec) for name in schema.get("required", [])}
+    if kind == "array":
+        return []
+    if kind == "string":
+        return {"date": "2026-10-05", "date-time": "2026-10-05T12:00:00+01:00"}.get(
+            schema.get("format", ""), "HIJACK"
+        )
+    return {"integer": 1, "number": 1, "boolean": False}.get(kind)
+
+
+def request_bodies(spec: dict[str, Any]) -> dict[tuple[str, str], Any]:
+    """(method, /api/v1/path/<param>) -> a body its schema accepts."""
+    bodies = {}
+    for path, operations in spec["paths"].items():
+        template = re.sub(r"\{(\w+)\}", r"<\1>", path)
+        for method, operation in operations.items():
+            content = operation.get("requestBody", {}).get("content", {})
+            schema = content.get("application/json", {}).get("schema")
+            if schema is not None:
+                bodies[(method, template)] = example_of(schema, spec)
+    return bodies
 
 
 def test_pages_give_404_for_every_object_of_another_organisation(
     other_provider: OtherProvider, person_of_a: Any, own_provider: Any, client_for: Any
 ) -> None:
     client = client_for(person_of_a, own_provider)
+    checked = 0
     for route in (r for r in routes_with_ids() if not r.is_api):
         url = url_for(route, other_provider)
-        response = client.get(url)
-        assert response.status_code == 404, f"GET {url} ({route.name}) gave {response.status_code}"
-        posted = client.post(url, {"local_id": "HIJACK", "bed_days": 1})
-        assert posted.status_code in {404, 405}, (
-            f"POST {url} ({route.name}) gave {posted.status_code}"
-        )
+
+        def answers(address: str) -> dict[str, Any]:
+            return {
+                "GET": client.get(address),
+                "POST": client.post(address, {"local_id": "HIJACK", "bed_days": 1}),
+            }
+
+        assert_not_found(route, url, answers(url), answers(url_for_nothing(route, other_provider)))
+        checked += 1
+    assert checked >= 3
 
 
 def test_the_api_gives_404_for_every_object_of_another_organisation(
     other_provider: OtherProvider, person_of_a: Any, own_provider: Any, api_client_for: Any
 ) -> None:
     api = api_client_for(person_of_a, own_provider)
+    bodies = request_bodies(api.get("/api/v1/openapi.json").json())
+    checked = 0
     for route in (r for r in routes_with_ids() if r.is_api):
         url = url_for(route, other_provider)
-        response = api.get(url)
-        assert response.status_code == 404, f"GET {url} ({route.name}) gave {response.status_code}"
-        for method in ("put", "patch", "post"):
-            changed = getattr(api, method)(url, {"local_id": "HIJACK"})
-            assert changed.status_code in {404, 405}, (
-                f"{method.upper()} {url} ({route.name}) gave {changed.status_code}"
-            )
-        assert api.delete(url).status_code in {404, 405}
+        template = "/" + route.pattern
+
+        def answers(address: str) -> dict[str, Any]:
+            found = {"GET": api.get(address), "DELETE": api.delete(address)}
+            for method in ("put", "patch", "post"):
+                body = bodies.get((method, template), {"local_id": "HIJACK"})
+                found[method.upper()] = getattr(api, method)(address, body)
+            return found
+
+        assert_not_found(route, url, answers(url), answers(url_for_nothing(route, other_provider)))
+        checked += 1
+    assert checked >= 2
 
 
 def test_nothing_of_another_organisation_changed_or_was_seen(
     other_provider: OtherProvider, person_of_a: Any, own_provider: Any, client_for: Any,
     api_client_for: Any,
 ) -> None:
+    urls = [(route, url_for(route, other_provider)) for route in routes_with_ids()]
     before = AuditEvent.objects.filter(organisation=other_provider.organisation).count()
     client = client_for(person_of_a, own_provider)
     api = api_client_for(person_of_a, own_provider)
-    for route in routes_with_ids():
-        url = url_for(route, other_provider)
+    for route, url in urls:
         if route.is_api:
             api.get(url)
             api.patch(url, {"local_id": "HIJACK"})

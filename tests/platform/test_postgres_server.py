@@ -31,8 +31,11 @@ def test_the_trigger_refuses_to_change_or_remove_an_audit_event(organisation: ob
         "UPDATE audit_auditevent SET summary = 'rewritten' WHERE id = %s",
         "DELETE FROM audit_auditevent WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(statement, [event.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [event.pk])
     event.refresh_from_db()
     assert event.summary.startswith("Organisation")

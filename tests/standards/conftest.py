@@ -91,12 +91,13 @@ PDF = (
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
-SVG = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg">'
-       b"<script>alert(1)</script></svg>")
+SVG = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+)
 WINDOWS_EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
 LINUX_ELF = b"\x7fELF\x02\x01\x01" + b"\x00" * 200
 CSV_TEXT = b"Ward,Trained,Percent\r\nOak Ward,39,93\r\nAsh Ward,29,97\r\n"
-PLAIN_TEXT = "Minutes of the restrictive practice group, 3 March 2026.\n".encode()
+PLAIN_TEXT = b"Minutes of the restrictive practice group, 3 March 2026.\n"
 
 
 def png_bytes() -> bytes:
@@ -106,10 +107,16 @@ def png_bytes() -> bytes:
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
     pixels = zlib.compress(b"\x00\xff\x00\x00")
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
 
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
+JPEG = (
+    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    + b"\x00" * 64
+    + b"\xff\xd9"
+)
 
 
 def office_zip(members: dict[str, bytes], *, compress: int = zipfile.ZIP_DEFLATED) -> bytes:
@@ -132,7 +139,7 @@ def docx_bytes(extra: dict[str, bytes] | None = None) -> bytes:
         "[Content_Types].xml": CONTENT_TYPES_DOCX,
         "_rels/.rels": b"<Relationships/>",
         "word/document.xml": b"<w:document><w:body><w:p><w:r><w:t>Policy</w:t></w:r></w:p>"
-                             b"</w:body></w:document>",
+        b"</w:body></w:document>",
     }
     members.update(extra or {})
     return office_zip(members)
@@ -165,11 +172,20 @@ def upload_evidence(organisation: Any, lead_actor: Actor) -> Callable[..., Any]:
     """upload_evidence(name="policy.pdf", content=PDF, title=...): a file through the service."""
     from rrp.standards import services
 
-    def upload(name: str = "policy.pdf", content: bytes = PDF, title: str = "Restraint policy",
-               **values: Any) -> Any:
+    def upload(
+        name: str = "policy.pdf",
+        content: bytes = PDF,
+        title: str = "Restraint policy",
+        **values: Any,
+    ) -> Any:
         return services.evidence_upload(
-            actor=lead_actor, organisation=values.pop("organisation", organisation),
-            upload=io.BytesIO(content), filename=name, size=len(content), title=title, **values,
+            actor=lead_actor,
+            organisation=values.pop("organisation", organisation),
+            upload=io.BytesIO(content),
+            filename=name,
+            size=len(content),
+            title=title,
+            **values,
         )
 
     return upload
@@ -179,7 +195,9 @@ def upload_evidence(organisation: Any, lead_actor: Actor) -> Callable[..., Any]:
 
 
 @pytest.fixture
-def record_restraint(organisation: Any, ward: Any, patient: Any, make_user: Callable[..., Any]) -> Callable[..., Any]:
+def record_restraint(
+    organisation: Any, ward: Any, patient: Any, make_user: Callable[..., Any]
+) -> Callable[..., Any]:
     """record_restraint(started_at, minutes=10, type_code="07", submit=True, **input overrides):
     a physical restraint recorded and submitted through the incident services."""
     from rrp.incidents import services
@@ -188,8 +206,13 @@ def record_restraint(organisation: Any, ward: Any, patient: Any, make_user: Call
     nurse = make_user("ward_staff", username="nurse_ada", full_name="Ada Okafor")
     actor = Actor(user=nurse, via="web")
 
-    def record(started_at: dt.datetime, minutes: int = 10, type_code: str = "07",
-               submit: bool = True, **overrides: Any) -> Any:
+    def record(
+        started_at: dt.datetime,
+        minutes: int = 10,
+        type_code: str = "07",
+        submit: bool = True,
+        **overrides: Any,
+    ) -> Any:
         ended_at = started_at + dt.timedelta(minutes=minutes)
         values: dict[str, Any] = {
             "ward": overrides.pop("ward", ward),
@@ -211,7 +234,10 @@ def record_restraint(organisation: Any, ward: Any, patient: Any, make_user: Call
         }
         values.update(overrides)
         return services.incident_create(
-            actor=actor, organisation=organisation, data=IncidentInput(**values), submit=submit,
+            actor=actor,
+            organisation=organisation,
+            data=IncidentInput(**values),
+            submit=submit,
             now=ended_at + dt.timedelta(minutes=5),
         )
 

@@ -21,7 +21,9 @@ def stored_files() -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
-def test_an_upload_is_stored_under_a_random_name_with_its_hash(upload_evidence: Any, client_as: Any) -> None:
+def test_an_upload_is_stored_under_a_random_name_with_its_hash(
+    upload_evidence: Any, client_as: Any
+) -> None:
     evidence = upload_evidence(name="Restraint policy.pdf", content=PDF)
     assert evidence.sha256 == hashlib.sha256(PDF).hexdigest()
     assert evidence.size == len(PDF)
@@ -62,8 +64,12 @@ def test_a_download_is_an_attachment_that_is_never_sniffed_or_rendered(
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert "no-store" in response["Cache-Control"]
-    assert AuditEvent.objects.filter(object_type="standards.evidence", object_id=str(evidence.pk),
-                                     action="view").count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            object_type="standards.evidence", object_id=str(evidence.pk), action="view"
+        ).count()
+        == 1
+    )
 
 
 def test_a_changed_file_is_not_handed_out(upload_evidence: Any, client_as: Any) -> None:
@@ -99,10 +105,16 @@ def test_the_upload_page_refuses_bad_files_with_the_reason_and_stores_nothing(
         "photo.jpg": (png_bytes(), "but it is not a JPEG image"),
     }
     for name, (content, message) in bad.items():
-        response = client.post(url, {
-            "upload": SimpleUploadedFile(name, content), "title": "Policy",
-            "review_on_0": "", "review_on_1": "", "review_on_2": "",
-        })
+        response = client.post(
+            url,
+            {
+                "upload": SimpleUploadedFile(name, content),
+                "title": "Policy",
+                "review_on_0": "",
+                "review_on_1": "",
+                "review_on_2": "",
+            },
+        )
         assert response.status_code == 200, name
         body = response.content.decode()
         assert "There is a problem" in body
@@ -118,8 +130,13 @@ def test_the_upload_page_refuses_a_file_over_the_size_limit(
     settings.RRP_EVIDENCE_MAX_BYTES = 1024 * 1024
     response = client_for(lead, organisation).post(
         f"/compliance/cycles/{cycle.pk}/statements/1.1.I/evidence/upload/",
-        {"upload": SimpleUploadedFile("big.pdf", PDF + b" " * (1024 * 1024)), "title": "Big",
-         "review_on_0": "", "review_on_1": "", "review_on_2": ""},
+        {
+            "upload": SimpleUploadedFile("big.pdf", PDF + b" " * (1024 * 1024)),
+            "title": "Big",
+            "review_on_0": "",
+            "review_on_1": "",
+            "review_on_2": "",
+        },
     )
     assert "The selected file must be smaller than 1 MB" in response.content.decode()
     assert not Evidence.objects.exists()
@@ -131,8 +148,14 @@ def test_an_accepted_upload_is_added_to_the_statement(
     client = client_for(lead, organisation)
     response = client.post(
         f"/compliance/cycles/{cycle.pk}/statements/1.1.I/evidence/upload/",
-        {"upload": SimpleUploadedFile("strategy.pdf", PDF), "title": "RRP strategy",
-         "owner": str(lead.pk), "review_on_0": "31", "review_on_1": "3", "review_on_2": "2027"},
+        {
+            "upload": SimpleUploadedFile("strategy.pdf", PDF),
+            "title": "RRP strategy",
+            "owner": str(lead.pk),
+            "review_on_0": "31",
+            "review_on_1": "3",
+            "review_on_2": "2027",
+        },
     )
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()

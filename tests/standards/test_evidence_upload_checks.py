@@ -5,15 +5,25 @@ extension are refused with a message saying why."""
 from __future__ import annotations
 
 import io
-import zipfile
 
 import pytest
 
 from rrp.standards.uploads import UploadRejected, check_upload
 
 from .conftest import (
-    CSV_TEXT, HTML, JPEG, LINUX_ELF, PDF, PLAIN_TEXT, SVG, WINDOWS_EXE, docx_bytes, odt_bytes,
-    office_zip, png_bytes, xlsx_bytes,
+    CSV_TEXT,
+    HTML,
+    JPEG,
+    LINUX_ELF,
+    PDF,
+    PLAIN_TEXT,
+    SVG,
+    WINDOWS_EXE,
+    docx_bytes,
+    odt_bytes,
+    office_zip,
+    png_bytes,
+    xlsx_bytes,
 )
 
 
@@ -34,8 +44,16 @@ def refused(name: str, content: bytes, max_bytes: int = 20 * 1024 * 1024) -> str
         ("ward-round.png", png_bytes(), "image/png"),
         ("photo of poster.jpeg", JPEG, "image/jpeg"),
         ("photo.jpg", JPEG, "image/jpeg"),
-        ("policy.docx", docx_bytes(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        ("training.xlsx", xlsx_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (
+            "policy.docx",
+            docx_bytes(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        (
+            "training.xlsx",
+            xlsx_bytes(),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
         ("minutes.odt", odt_bytes(), "application/vnd.oasis.opendocument.text"),
         ("training.csv", CSV_TEXT, "text/csv"),
         ("minutes.txt", PLAIN_TEXT, "text/plain"),
@@ -48,8 +66,10 @@ def test_the_accepted_kinds_of_file(name: str, content: bytes, content_type: str
 
 def test_a_web_page_renamed_pdf_is_refused() -> None:
     message = refused("policy.pdf", HTML)
-    assert message == ("The file is called policy.pdf but it is not a PDF: its content looks like "
-                       "a web page or SVG image")
+    assert message == (
+        "The file is called policy.pdf but it is not a PDF: its content looks like "
+        "a web page or SVG image"
+    )
 
 
 def test_web_pages_and_svg_are_refused_whatever_they_are_called() -> None:
@@ -57,14 +77,22 @@ def test_web_pages_and_svg_are_refused_whatever_they_are_called() -> None:
     assert refused("chart.svg", SVG).startswith(".svg files cannot be uploaded")
     assert "not a PNG image" in refused("chart.png", SVG)
     assert "web page or SVG markup" in refused("notes.txt", SVG)
-    assert "web page or SVG markup" in refused("export.csv", b"Name\r\n<script>alert(1)</script>\r\n")
+    assert "web page or SVG markup" in refused(
+        "export.csv", b"Name\r\n<script>alert(1)</script>\r\n"
+    )
 
 
 def test_programs_are_refused_whatever_they_are_called() -> None:
     assert refused("setup.exe", WINDOWS_EXE).startswith(".exe files cannot be uploaded")
     for name in ("policy.pdf", "policy.docx", "notes.txt", "data.csv"):
-        assert refused(name, WINDOWS_EXE) == "The selected file is a program or script, which cannot be uploaded"
-        assert refused(name, LINUX_ELF) == "The selected file is a program or script, which cannot be uploaded"
+        assert (
+            refused(name, WINDOWS_EXE)
+            == "The selected file is a program or script, which cannot be uploaded"
+        )
+        assert (
+            refused(name, LINUX_ELF)
+            == "The selected file is a program or script, which cannot be uploaded"
+        )
     assert "program or script" in refused("run.txt", b"#!/bin/sh\nrm -rf /\n")
 
 
@@ -91,7 +119,10 @@ def test_archives_are_refused_even_renamed_as_office_documents() -> None:
 def test_a_zip_bomb_shaped_like_a_word_document_is_refused() -> None:
     bomb = docx_bytes({"word/media/padding.bin": b"\x00" * (8 * 1024 * 1024)})
     assert len(bomb) < 100_000
-    assert refused("policy.docx", bomb) == "The Word document expands to an unsafe size and cannot be uploaded"
+    assert (
+        refused("policy.docx", bomb)
+        == "The Word document expands to an unsafe size and cannot be uploaded"
+    )
 
 
 def test_office_documents_with_macros_are_refused() -> None:
@@ -100,7 +131,9 @@ def test_office_documents_with_macros_are_refused() -> None:
 
 
 def test_a_pdf_with_scripts_is_refused() -> None:
-    scripted = PDF.replace(b"/Type/Catalog", b"/Type/Catalog/OpenAction<</S/JavaScript/JS(app.alert(1))>>")
+    scripted = PDF.replace(
+        b"/Type/Catalog", b"/Type/Catalog/OpenAction<</S/JavaScript/JS(app.alert(1))>>"
+    )
     assert "contains scripts" in refused("policy.pdf", scripted)
 
 

@@ -17,9 +17,9 @@ from rrp.incidents import services as incident_services
 from rrp.incidents.models import Duty
 from rrp.standards import services
 from rrp.standards.indicators import (
+    _REGISTRY,
     IndicatorPeriod,
     IndicatorResult,
-    _REGISTRY,
     compute_for,
     register,
 )
@@ -36,7 +36,9 @@ def at(day: int, month: int = 6, hour: int = 12, minute: int = 0) -> dt.datetime
     return dt.datetime(2026, month, day, hour, minute, tzinfo=LONDON)
 
 
-def figure(ref: str, organisation: Any, key: str | None = None, period: IndicatorPeriod = PERIOD) -> IndicatorResult:
+def figure(
+    ref: str, organisation: Any, key: str | None = None, period: IndicatorPeriod = PERIOD
+) -> IndicatorResult:
     found = [c for c in compute_for(ref, organisation, period) if key is None or c.key == key]
     assert len(found) >= 1, ref
     result = found[0].result
@@ -50,7 +52,9 @@ def doctor_actor(make_user: Any) -> Actor:
 
 
 @pytest.fixture
-def restraints(record_restraint: Any, make_patient: Any, doctor_actor: Actor, make_ward: Any, lead_actor: Actor) -> dict[str, Any]:
+def restraints(
+    record_restraint: Any, make_patient: Any, doctor_actor: Actor, make_ward: Any, lead_actor: Actor
+) -> dict[str, Any]:
     """Four physical restraints on OAK in June 2026, and one on ASH:
     A reviewed by a doctor in 40 minutes, observed, supported, care plan reviewed;
     B reviewed after 90 minutes with the reason, observations refused (reason recorded),
@@ -58,9 +62,17 @@ def restraints(record_restraint: Any, make_patient: Any, doctor_actor: Actor, ma
     C nothing done after it; D left as a draft; on ASH, one reviewed on time.
     Also one before the period and one entered in error, which never count."""
     complete = make_patient(
-        local_id="P2002", sex="female", gender_same_as_birth="yes", sexual_orientation="heterosexual",
-        religion="none", ethnic_category="A", disability="no", pregnancy="neither",
-        mental_disorder="F20-F29", learning_disability_autism="neither", legal_status="03",
+        local_id="P2002",
+        sex="female",
+        gender_same_as_birth="yes",
+        sexual_orientation="heterosexual",
+        religion="none",
+        ethnic_category="A",
+        disability="no",
+        pregnancy="neither",
+        mental_disorder="F20-F29",
+        learning_disability_autism="neither",
+        legal_status="03",
     )
     a = record_restraint(at(1))
     b = record_restraint(at(2), patient=complete)
@@ -68,33 +80,72 @@ def restraints(record_restraint: Any, make_patient: Any, doctor_actor: Actor, ma
     d = record_restraint(at(4), submit=False)
     record_restraint(at(1, month=3))  # before the period
     wrong = record_restraint(at(5))
-    incident_services.incident_mark_entered_in_error(actor=lead_actor, incident=wrong, reason="Duplicate")
+    incident_services.incident_mark_entered_in_error(
+        actor=lead_actor, incident=wrong, reason="Duplicate"
+    )
     ash = record_restraint(at(6), ward=make_ward(code="ASH", service_type="picu"))
 
     late = dt.timedelta(days=60)  # every record below is entered well after the event
     incident_services.medical_review_record(
-        actor=doctor_actor, incident=a, reviewed_at=at(1, minute=40), reviewer="Dr Shah",
-        findings="No injury", now=at(1) + late)
+        actor=doctor_actor,
+        incident=a,
+        reviewed_at=at(1, minute=40),
+        reviewer="Dr Shah",
+        findings="No injury",
+        now=at(1) + late,
+    )
     incident_services.medical_review_record(
-        actor=doctor_actor, incident=b, reviewed_at=at(2, hour=13, minute=30), reviewer="Dr Shah",
-        findings="Bruised wrist", delay_reason="On-call doctor was in the emergency department",
-        now=at(2) + late)
+        actor=doctor_actor,
+        incident=b,
+        reviewed_at=at(2, hour=13, minute=30),
+        reviewer="Dr Shah",
+        findings="Bruised wrist",
+        delay_reason="On-call doctor was in the emergency department",
+        now=at(2) + late,
+    )
     incident_services.medical_review_record(
-        actor=doctor_actor, incident=ash, reviewed_at=at(6, minute=30), reviewer="Dr Shah",
-        findings="No injury", now=at(6) + late)
+        actor=doctor_actor,
+        incident=ash,
+        reviewed_at=at(6, minute=30),
+        reviewer="Dr Shah",
+        findings="No injury",
+        now=at(6) + late,
+    )
     incident_services.observation_record(
-        actor=doctor_actor, incident=a, taken_at=at(1, minute=30), pulse=88, bp_systolic=130,
-        bp_diastolic=80, respiratory_rate=16, now=at(1) + late)
+        actor=doctor_actor,
+        incident=a,
+        taken_at=at(1, minute=30),
+        pulse=88,
+        bp_systolic=130,
+        bp_diastolic=80,
+        respiratory_rate=16,
+        now=at(1) + late,
+    )
     incident_services.observation_record(
-        actor=doctor_actor, incident=b, taken_at=at(2, minute=40),
-        not_taken_reason="Declined: too distressed", action_instead="Observed breathing from the door",
-        now=at(2) + late)
+        actor=doctor_actor,
+        incident=b,
+        taken_at=at(2, minute=40),
+        not_taken_reason="Declined: too distressed",
+        action_instead="Observed breathing from the door",
+        now=at(2) + late,
+    )
     incident_services.support_record(
-        actor=doctor_actor, incident=a, support_for="patient", held=True, held_at=at(1, hour=16),
-        now=at(1) + late)
+        actor=doctor_actor,
+        incident=a,
+        support_for="patient",
+        held=True,
+        held_at=at(1, hour=16),
+        now=at(1) + late,
+    )
     incident_services.support_record(
-        actor=doctor_actor, incident=b, support_for="patient", held=False, held_at=at(2, hour=16),
-        not_held_reason="01", now=at(2) + late)
+        actor=doctor_actor,
+        incident=b,
+        support_for="patient",
+        held=False,
+        held_at=at(2, hour=16),
+        not_held_reason="01",
+        now=at(2) + late,
+    )
     Duty.objects.filter(incident=a, kind="care_plan_review").update(completed_at=at(1, hour=17))
     incident_services.incident_review(actor=lead_actor, incident=a, notes="Checked")
     return {"a": a, "b": b, "c": c, "d": d, "ash": ash}
@@ -104,7 +155,10 @@ def test_uses_of_force_formally_reported(restraints: Any, organisation: Any) -> 
     # standard 1.5.I: A, B, C and the ASH restraint are submitted; D is still a draft.
     result = figure("1.5.I", organisation)
     assert (result.numerator, result.denominator, result.percent) == (4, 5, 80)
-    assert result.text == "4 of 5 uses of force recorded in the period submitted; 1 record still in draft"
+    assert (
+        result.text
+        == "4 of 5 uses of force recorded in the period submitted; 1 record still in draft"
+    )
 
 
 def test_reported_uses_of_force_reviewed(restraints: Any, organisation: Any) -> None:
@@ -119,7 +173,9 @@ def test_records_with_demographics_complete(restraints: Any, organisation: Any) 
     assert (result.numerator, result.denominator, result.percent) == (1, 4, 25)
 
 
-def test_medical_review_within_an_hour_or_a_reason_recorded(restraints: Any, organisation: Any) -> None:
+def test_medical_review_within_an_hour_or_a_reason_recorded(
+    restraints: Any, organisation: Any
+) -> None:
     # standard 2.5.2.XI: A and ASH within the hour, B late with a reason, C neither.
     result = figure("2.5.2.XI", organisation)
     assert (result.numerator, result.denominator, result.percent) == (3, 4, 75)
@@ -129,7 +185,9 @@ def test_medical_review_within_an_hour_or_a_reason_recorded(restraints: Any, org
     )
 
 
-def test_section_2_figures_follow_the_wards_in_scope(restraints: Any, organisation: Any, ward: Any) -> None:
+def test_section_2_figures_follow_the_wards_in_scope(
+    restraints: Any, organisation: Any, ward: Any
+) -> None:
     oak_only = IndicatorPeriod(start=PERIOD.start, end=PERIOD.end, wards=frozenset({ward.pk}))
     result = figure("2.5.2.XI", organisation, period=oak_only)
     assert (result.numerator, result.denominator) == (2, 3)
@@ -158,15 +216,23 @@ def test_care_plans_reviewed_after_a_use_of_force(restraints: Any, organisation:
         assert (result.numerator, result.denominator) == (1, 4)
 
 
-def test_mechanical_restraint_reviews_on_time(record_restraint: Any, organisation: Any, doctor_actor: Actor) -> None:
+def test_mechanical_restraint_reviews_on_time(
+    record_restraint: Any, organisation: Any, doctor_actor: Actor
+) -> None:
     # standard 2.5.2.XII: six hours of mechanical restraint from 10:00 need reviews by 11:00
     # and by 15:00; the first was on time, the second half an hour late.
     episode = record_restraint(at(1, month=7, hour=10), minutes=360, type_code="04")
     for reviewed_at, late_reason in ((at(1, 7, 10, 50), ""), (at(1, 7, 15, 30), "Doctor delayed")):
         incident_services.review_record(
-            actor=doctor_actor, incident=episode, kind="mechanical_restraint_review",
-            reviewed_at=reviewed_at, reviewer="Dr Shah", notes="Comfortable, reviewed",
-            late_reason=late_reason, now=at(1, 7, 18))
+            actor=doctor_actor,
+            incident=episode,
+            kind="mechanical_restraint_review",
+            reviewed_at=reviewed_at,
+            reviewer="Dr Shah",
+            notes="Comfortable, reviewed",
+            late_reason=late_reason,
+            now=at(1, 7, 18),
+        )
     result = figure("2.5.2.XII", organisation)
     assert (result.numerator, result.denominator, result.percent) == (1, 2, 50)
     assert result.text == "1 of 2 reviews due were done on time; 1 late"
@@ -184,7 +250,9 @@ def test_the_statement_page_shows_the_figure_computed_now(
     import time_machine
 
     with time_machine.travel(dt.datetime(2026, 10, 5, 14, tzinfo=LONDON), tick=False):
-        page = client_for(lead, organisation).get(f"/compliance/cycles/{cycle.pk}/statements/2.5.2.XI/")
+        page = client_for(lead, organisation).get(
+            f"/compliance/cycles/{cycle.pk}/statements/2.5.2.XI/"
+        )
     text = page.content.decode()
     assert "Restraints with a medical review within one hour or a reason recorded" in text
     assert "75%" in text
@@ -192,7 +260,12 @@ def test_the_statement_page_shows_the_figure_computed_now(
 
 
 def test_a_signed_off_cycle_keeps_the_figures_it_was_signed_off_with(
-    restraints: Any, cycle: Any, lead_actor: Actor, lead: Any, client_for: Any, organisation: Any,
+    restraints: Any,
+    cycle: Any,
+    lead_actor: Actor,
+    lead: Any,
+    client_for: Any,
+    organisation: Any,
     record_restraint: Any,
 ) -> None:
     import time_machine
@@ -211,8 +284,12 @@ def test_a_signed_off_cycle_keeps_the_figures_it_was_signed_off_with(
 def test_any_app_can_add_an_indicator_without_touching_the_assessment_code(
     cycle: Any, lead: Any, client_for: Any, organisation: Any
 ) -> None:
-    @register("1.3.I", key="test-training-compliance", title="Staff trained in the last year",
-              source="Training records")
+    @register(
+        "1.3.I",
+        key="test-training-compliance",
+        title="Staff trained in the last year",
+        source="Training records",
+    )
     def trained(organisation: Any, period: IndicatorPeriod) -> IndicatorResult:
         return IndicatorResult(92.0, 92, 100, "92 of 100 staff trained in the last 12 months")
 
@@ -221,7 +298,9 @@ def test_any_app_can_add_an_indicator_without_touching_the_assessment_code(
         raise RuntimeError("the training app is down")
 
     try:
-        page = client_for(lead, organisation).get(f"/compliance/cycles/{cycle.pk}/statements/1.3.I/")
+        page = client_for(lead, organisation).get(
+            f"/compliance/cycles/{cycle.pk}/statements/1.3.I/"
+        )
         assert page.status_code == 200
         text = page.content.decode()
         assert "Staff trained in the last year" in text
@@ -234,4 +313,6 @@ def test_any_app_can_add_an_indicator_without_touching_the_assessment_code(
 
 def test_the_same_key_cannot_be_registered_twice() -> None:
     with pytest.raises(ValueError, match="already registered"):
-        register("1.5.I", key="incidents-reported", title="Again", source="x")(lambda o, p: IndicatorResult(None, 0, 0, ""))
+        register("1.5.I", key="incidents-reported", title="Again", source="x")(
+            lambda o, p: IndicatorResult(None, 0, 0, "")
+        )

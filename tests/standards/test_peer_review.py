@@ -36,11 +36,14 @@ def reviewer_actor(reviewer: Any) -> Actor:
 @pytest.fixture
 def review(cycle: Any, lead_actor: Actor, reviewer: Any) -> Any:
     rate_everything(cycle, "partially_met")
-    return services.peer_review_invite(actor=lead_actor, cycle=cycle, reviewer=reviewer,
-                                       message="Sections 1 and 2 please")
+    return services.peer_review_invite(
+        actor=lead_actor, cycle=cycle, reviewer=reviewer, message="Sections 1 and 2 please"
+    )
 
 
-def test_the_reviewer_must_come_from_another_organisation(cycle: Any, lead_actor: Actor, make_user: Any, eastfield: Any) -> None:
+def test_the_reviewer_must_come_from_another_organisation(
+    cycle: Any, lead_actor: Actor, make_user: Any, eastfield: Any
+) -> None:
     colleague = make_user("ward_manager")
     with pytest.raises(ValidationError) as error:
         services.peer_review_invite(actor=lead_actor, cycle=cycle, reviewer=colleague)
@@ -56,29 +59,54 @@ def test_the_invite_page_offers_only_people_from_other_organisations(
     cycle: Any, lead: Any, client_for: Any, organisation: Any, reviewer: Any, make_user: Any
 ) -> None:
     make_user("ward_manager", full_name="Tom Brennan")
-    page = client_for(lead, organisation).get(f"/compliance/cycles/{cycle.pk}/peer-reviews/invite/").content.decode()
+    page = (
+        client_for(lead, organisation)
+        .get(f"/compliance/cycles/{cycle.pk}/peer-reviews/invite/")
+        .content.decode()
+    )
     assert "Nadia Rahman, Eastfield Community Health NHS Trust" in page
     assert "Tom Brennan" not in page
 
 
-def test_the_reviewer_agrees_challenges_and_signs_off(review: Any, reviewer_actor: Actor, cycle: Any) -> None:
-    services.peer_review_respond(actor=reviewer_actor, review=review,
-                                 assessment=assessment_of(cycle, "1.1.I"), verdict="agree")
+def test_the_reviewer_agrees_challenges_and_signs_off(
+    review: Any, reviewer_actor: Actor, cycle: Any
+) -> None:
+    services.peer_review_respond(
+        actor=reviewer_actor,
+        review=review,
+        assessment=assessment_of(cycle, "1.1.I"),
+        verdict="agree",
+    )
     with pytest.raises(ValidationError) as error:
-        services.peer_review_respond(actor=reviewer_actor, review=review,
-                                     assessment=assessment_of(cycle, "2.5.2.XI"), verdict="challenge")
+        services.peer_review_respond(
+            actor=reviewer_actor,
+            review=review,
+            assessment=assessment_of(cycle, "2.5.2.XI"),
+            verdict="challenge",
+        )
     assert error.value.message_dict == {"comment": ["Explain what you challenge and why"]}
-    services.peer_review_respond(actor=reviewer_actor, review=review,
-                                 assessment=assessment_of(cycle, "2.5.2.XI"), verdict="challenge",
-                                 comment="No out-of-hours figures")
+    services.peer_review_respond(
+        actor=reviewer_actor,
+        review=review,
+        assessment=assessment_of(cycle, "2.5.2.XI"),
+        verdict="challenge",
+        comment="No out-of-hours figures",
+    )
     services.peer_review_sign_off(actor=reviewer_actor, review=review, conclusion="Candid and fair")
     review.refresh_from_db()
     assert review.status == PeerReviewStatus.SIGNED_OFF
     with pytest.raises(ValidationError):
-        services.peer_review_respond(actor=reviewer_actor, review=review,
-                                     assessment=assessment_of(cycle, "1.1.II"), verdict="agree")
-    summaries = set(AuditEvent.objects.filter(organisation=cycle.organisation, actor=reviewer_actor.user)
-                    .values_list("summary", flat=True))
+        services.peer_review_respond(
+            actor=reviewer_actor,
+            review=review,
+            assessment=assessment_of(cycle, "1.1.II"),
+            verdict="agree",
+        )
+    summaries = set(
+        AuditEvent.objects.filter(
+            organisation=cycle.organisation, actor=reviewer_actor.user
+        ).values_list("summary", flat=True)
+    )
     assert "1.1.I: peer reviewer Nadia Rahman agrees" in summaries
     assert "2.5.2.XI: peer reviewer Nadia Rahman challenges the assessment" in summaries
     assert "Peer review signed off by Nadia Rahman with 1 challenge" in summaries
@@ -86,16 +114,24 @@ def test_the_reviewer_agrees_challenges_and_signs_off(review: Any, reviewer_acto
 
 def test_only_the_invited_reviewer_can_respond(review: Any, lead_actor: Actor, cycle: Any) -> None:
     with pytest.raises(PermissionDenied):
-        services.peer_review_respond(actor=lead_actor, review=review,
-                                     assessment=assessment_of(cycle, "1.1.I"), verdict="agree")
+        services.peer_review_respond(
+            actor=lead_actor,
+            review=review,
+            assessment=assessment_of(cycle, "1.1.I"),
+            verdict="agree",
+        )
 
 
 def test_challenges_are_answered_before_the_cycle_is_signed_off(
     review: Any, reviewer_actor: Actor, lead_actor: Actor, cycle: Any
 ) -> None:
-    services.peer_review_respond(actor=reviewer_actor, review=review,
-                                 assessment=assessment_of(cycle, "2.5.2.XI"), verdict="challenge",
-                                 comment="No out-of-hours figures")
+    services.peer_review_respond(
+        actor=reviewer_actor,
+        review=review,
+        assessment=assessment_of(cycle, "2.5.2.XI"),
+        verdict="challenge",
+        comment="No out-of-hours figures",
+    )
     services.cycle_submit_for_review(actor=lead_actor, cycle=cycle)
     with pytest.raises(ValidationError) as error:
         services.cycle_sign_off(actor=lead_actor, cycle=cycle, statement="Assured")
@@ -112,35 +148,53 @@ def test_challenges_are_answered_before_the_cycle_is_signed_off(
 
 
 def test_the_reviewer_pages_show_the_cycle_and_take_a_view(
-    review: Any, reviewer: Any, client_for: Any, eastfield: Any, cycle: Any, upload_evidence: Any, lead_actor: Actor
+    review: Any,
+    reviewer: Any,
+    client_for: Any,
+    eastfield: Any,
+    cycle: Any,
+    upload_evidence: Any,
+    lead_actor: Actor,
 ) -> None:
     policy = upload_evidence(title="Restraint policy")
-    services.evidence_attach(actor=lead_actor, assessment=assessment_of(cycle, "1.1.I"), evidence=policy)
+    services.evidence_attach(
+        actor=lead_actor, assessment=assessment_of(cycle, "1.1.I"), evidence=policy
+    )
     client = client_for(reviewer, eastfield)
     assert "Peer reviews to do" in client.get("/").content.decode()
     listing = client.get("/compliance/peer-reviews/").content.decode()
     assert "2026/27 annual for Example NHS Trust" in listing
     home = client.get(f"/compliance/peer-reviews/{review.pk}/").content.decode()
     assert "Sections 1 and 2 please" in home
-    statement = client.get(f"/compliance/peer-reviews/{review.pk}/statements/1.1.I/").content.decode()
+    statement = client.get(
+        f"/compliance/peer-reviews/{review.pk}/statements/1.1.I/"
+    ).content.decode()
     assert "Restraint policy" in statement
     download = client.get(f"/compliance/peer-reviews/{review.pk}/evidence/{policy.pk}/download/")
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")
     assert b"".join(download.streaming_content) == PDF
-    response = client.post(f"/compliance/peer-reviews/{review.pk}/statements/1.1.I/",
-                           {"verdict": "challenge", "comment": ""})
+    response = client.post(
+        f"/compliance/peer-reviews/{review.pk}/statements/1.1.I/",
+        {"verdict": "challenge", "comment": ""},
+    )
     assert "Explain what you challenge and why" in response.content.decode()
-    response = client.post(f"/compliance/peer-reviews/{review.pk}/statements/1.1.I/",
-                           {"verdict": "challenge", "comment": "The policy is out of date"})
+    response = client.post(
+        f"/compliance/peer-reviews/{review.pk}/statements/1.1.I/",
+        {"verdict": "challenge", "comment": "The policy is out of date"},
+    )
     assert response.status_code == 302
-    response = client.post(f"/compliance/peer-reviews/{review.pk}/sign-off/", {"conclusion": "Fair"})
+    response = client.post(
+        f"/compliance/peer-reviews/{review.pk}/sign-off/", {"conclusion": "Fair"}
+    )
     assert response.status_code == 302
     review.refresh_from_db()
     assert review.status == PeerReviewStatus.SIGNED_OFF
 
 
-def test_a_withdrawn_invitation_closes_the_reviewers_door(review: Any, lead_actor: Actor, reviewer: Any, client_for: Any, eastfield: Any) -> None:
+def test_a_withdrawn_invitation_closes_the_reviewers_door(
+    review: Any, lead_actor: Actor, reviewer: Any, client_for: Any, eastfield: Any
+) -> None:
     services.peer_review_withdraw(actor=lead_actor, review=review, reason="Reviewer unwell")
     client = client_for(reviewer, eastfield)
     assert client.get(f"/compliance/peer-reviews/{review.pk}/").status_code == 404
@@ -150,9 +204,13 @@ def test_a_withdrawn_invitation_closes_the_reviewers_door(review: Any, lead_acto
 def test_the_lead_sees_the_challenges_and_answers_them_on_the_statement_page(
     review: Any, reviewer_actor: Actor, cycle: Any, lead: Any, client_for: Any, organisation: Any
 ) -> None:
-    services.peer_review_respond(actor=reviewer_actor, review=review,
-                                 assessment=assessment_of(cycle, "2.5.2.XI"), verdict="challenge",
-                                 comment="No out-of-hours figures")
+    services.peer_review_respond(
+        actor=reviewer_actor,
+        review=review,
+        assessment=assessment_of(cycle, "2.5.2.XI"),
+        verdict="challenge",
+        comment="No out-of-hours figures",
+    )
     client = client_for(lead, organisation)
     assert "Peer review challenges to answer" in client.get("/").content.decode()
     page = client.get(f"/compliance/cycles/{cycle.pk}/statements/2.5.2.XI/").content.decode()
@@ -162,5 +220,7 @@ def test_the_lead_sees_the_challenges_and_answers_them_on_the_statement_page(
     url = f"/compliance/cycles/{cycle.pk}/statements/2.5.2.XI/challenges/{response_pk}/answer/"
     assert client.post(url, {"answer": ""}).status_code == 200
     assert client.post(url, {"answer": "Figures now go to the board monthly"}).status_code == 302
-    assert "Figures now go to the board monthly" in client.get(
-        f"/compliance/cycles/{cycle.pk}/statements/2.5.2.XI/").content.decode()
+    assert (
+        "Figures now go to the board monthly"
+        in client.get(f"/compliance/cycles/{cycle.pk}/statements/2.5.2.XI/").content.decode()
+    )

@@ -38,8 +38,16 @@ REVIEWER_SPACE = "compliance/peer-reviews/"
 NEVER_WALKED = {"sign-out/", "sign-in/"}  # signing out would end the walk, not test it
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 # What the assessing organisation holds that the reviewer must never see outside the review.
-SECRETS = ("SECRET77", "Quartermaine", "Zebedee", "Only-A narrative of 2025",
-           "Old policy only in 2025", "Only-A action", "2025/26 annual", "Kept from reviewers")
+SECRETS = (
+    "SECRET77",
+    "Quartermaine",
+    "Zebedee",
+    "Only-A narrative of 2025",
+    "Old policy only in 2025",
+    "Only-A action",
+    "2025/26 annual",
+    "Kept from reviewers",
+)
 
 
 def walk(patterns: list[Any], prefix: str = "") -> Iterator[str]:
@@ -54,7 +62,11 @@ def fill(route: str, number: int) -> list[str]:
     """Every address for a route with its parameters set to `number`, or to the assessing
     organisation's ward code, statement id or export format where the parameter is text."""
     names = {m["name"]: m["converter"] or "str" for m in PARAMETER.finditer(route)}
-    text_values: dict[str, list[str]] = {"code": ["OAK"], "ref": ["1.1.I", "1.2.I"], "fmt": ["csv", "xlsx"]}
+    text_values: dict[str, list[str]] = {
+        "code": ["OAK"],
+        "ref": ["1.1.I", "1.2.I"],
+        "fmt": ["csv", "xlsx"],
+    }
     options = [{}]
     for name, converter in names.items():
         if converter == "int" or name.endswith(("_id", "pk")) or name not in text_values:
@@ -66,8 +78,16 @@ def fill(route: str, number: int) -> list[str]:
 
 @pytest.fixture
 def world(
-    organisation: Any, make_organisation: Any, make_user: Any, lead_actor: Actor, make_cycle: Any,
-    upload_evidence: Any, make_patient: Any, ward: Any, record_restraint: Any, lead: Any,
+    organisation: Any,
+    make_organisation: Any,
+    make_user: Any,
+    lead_actor: Actor,
+    make_cycle: Any,
+    upload_evidence: Any,
+    make_patient: Any,
+    ward: Any,
+    record_restraint: Any,
+    lead: Any,
 ) -> dict[str, Any]:
     """Example NHS Trust (assessing) with patients, a use of force, two cycles, evidence,
     actions and a second peer review; Eastfield's lead invited to one cycle."""
@@ -76,28 +96,56 @@ def world(
     old = make_cycle(name="2025/26 annual")
     rate_everything(old, "partially_met")
     old_assessment = assessment_of(old, "1.2.I")
-    services.assessment_update(actor=lead_actor, assessment=old_assessment, rating="not_met",
-                               narrative="Only-A narrative of 2025")
+    services.assessment_update(
+        actor=lead_actor,
+        assessment=old_assessment,
+        rating="not_met",
+        narrative="Only-A narrative of 2025",
+    )
     hidden = upload_evidence(title="Old policy only in 2025")
     services.evidence_attach(actor=lead_actor, assessment=old_assessment, evidence=hidden)
-    services.action_raise(actor=lead_actor, assessment=old_assessment, description="Only-A action",
-                          owner=lead, due_on=dt.date(2030, 1, 1))
-    other_reviewer = make_user("rrp_lead", organisation=make_organisation(ods_code="R3C"),
-                               username="someone_else", full_name="Kept from reviewers")
+    services.action_raise(
+        actor=lead_actor,
+        assessment=old_assessment,
+        description="Only-A action",
+        owner=lead,
+        due_on=dt.date(2030, 1, 1),
+    )
+    other_reviewer = make_user(
+        "rrp_lead",
+        organisation=make_organisation(ods_code="R3C"),
+        username="someone_else",
+        full_name="Kept from reviewers",
+    )
     other_review = services.peer_review_invite(actor=lead_actor, cycle=old, reviewer=other_reviewer)
-    services.peer_review_respond(actor=Actor(user=other_reviewer), review=other_review,
-                                 assessment=old_assessment, verdict="challenge", comment="Why?")
+    services.peer_review_respond(
+        actor=Actor(user=other_reviewer),
+        review=other_review,
+        assessment=old_assessment,
+        verdict="challenge",
+        comment="Why?",
+    )
 
     invited_cycle = make_cycle(name="2026/27 annual")
     rate_everything(invited_cycle, "met")
     shown = upload_evidence(title="Strategy shown to the reviewer")
-    services.evidence_attach(actor=lead_actor, assessment=assessment_of(invited_cycle, "1.1.I"),
-                             evidence=shown)
+    services.evidence_attach(
+        actor=lead_actor, assessment=assessment_of(invited_cycle, "1.1.I"), evidence=shown
+    )
     eastfield = make_organisation(ods_code="R2B", name="Eastfield Community Health NHS Trust")
-    reviewer = make_user("rrp_lead", organisation=eastfield, username="nadia", full_name="Nadia Rahman")
+    reviewer = make_user(
+        "rrp_lead", organisation=eastfield, username="nadia", full_name="Nadia Rahman"
+    )
     review = services.peer_review_invite(actor=lead_actor, cycle=invited_cycle, reviewer=reviewer)
-    return {"reviewer": reviewer, "eastfield": eastfield, "review": review, "old": old,
-            "hidden": hidden, "shown": shown, "invited_cycle": invited_cycle}
+    return {
+        "reviewer": reviewer,
+        "eastfield": eastfield,
+        "review": review,
+        "old": old,
+        "hidden": hidden,
+        "shown": shown,
+        "invited_cycle": invited_cycle,
+    }
 
 
 def assessing_ids(organisation: Any) -> set[int]:
@@ -150,7 +198,9 @@ def test_the_reviewer_reaches_nothing_of_the_assessing_organisation_but_the_invi
                 client = api if url.startswith("/api/") else web
                 answers = [("GET", client.get(url))]
                 if parameterised:
-                    answers.append(("POST", client.post(url) if client is web else client.post(url, {})))
+                    answers.append(
+                        ("POST", client.post(url) if client is web else client.post(url, {}))
+                    )
                 for method, response in answers:
                     asked += 1
                     if response.status_code in REFUSED:
@@ -158,7 +208,11 @@ def test_the_reviewer_reaches_nothing_of_the_assessing_organisation_but_the_invi
                     if parameterised:
                         leaks.append(f"{method} {url} -> {response.status_code}")
                         continue
-                    body = b"".join(response.streaming_content) if response.streaming else response.content
+                    body = (
+                        b"".join(response.streaming_content)
+                        if response.streaming
+                        else response.content
+                    )
                     text = body.decode("utf-8", "replace")
                     found = [secret for secret in SECRETS if secret in text]
                     if found:

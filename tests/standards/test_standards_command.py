@@ -24,7 +24,10 @@ def test_export_prints_every_statement_as_json(rrp_cli: Any) -> None:
     assert by_id["2.5.2.XI"]["section"] == "2"
     assert by_id["2.5.2.XI"]["title"] == "Staff who may be involved in the restraint process"
     assert by_id["2.5.2.XI"]["text"] == catalogue.statement("2.5.2.XI").text
-    assert by_id["1.4.1.III"]["title"] == "Responsibilities of directors and the executive and non-executive lead"
+    assert (
+        by_id["1.4.1.III"]["title"]
+        == "Responsibilities of directors and the executive and non-executive lead"
+    )
     assert by_id["3.4.2.XLI"]["section"] == "3"
 
 
@@ -36,8 +39,11 @@ def test_export_as_csv_and_errors_in_one_line(rrp_cli: Any) -> None:
     assert len(lines) == 210
     missing = rrp_cli("standards", "export", "--edition", "nms-2030-01")
     assert missing.returncode != 0
-    assert missing.stderr.strip().splitlines()[-1].endswith(
-        "nms-2030-01 is not loaded: run rrp standards load --edition nms-2030-01")
+    assert (
+        missing.stderr.strip()
+        .splitlines()[-1]
+        .endswith("nms-2030-01 is not loaded: run rrp standards load --edition nms-2030-01")
+    )
     wrong = rrp_cli("standards", "export", "--format", "yaml")
     assert wrong.returncode == 2
     assert len(wrong.stderr.strip().splitlines()) == 1

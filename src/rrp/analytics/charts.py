@@ -60,6 +60,9 @@ WIDTH: Final = 640
 CACHE_SECONDS: Final = 24 * 3600
 
 _BASE_CONFIG: Final[dict[str, Any]] = {
+    # The chart is one image with a name; its numbers are in the table beside it. Vega's own
+    # ARIA roles on every mark would make each a separate, unnamed image to a screen reader.
+    "aria": False,
     "font": FONT,
     "background": "white",
     "view": {"stroke": None},
@@ -119,9 +122,13 @@ def _style_to_attributes(match: re.Match[str]) -> str:
     return "".join(parts)
 
 
+_ARIA_ATTRIBUTE = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
+
+
 def make_csp_safe(svg: str) -> str:
-    """SVG with every `style` attribute turned into presentation attributes."""
-    return _STYLE_ATTRIBUTE.sub(_style_to_attributes, svg)
+    """SVG with every `style` attribute turned into presentation attributes, and no ARIA
+    attributes inside it (the whole SVG gets one role and name, see _accessible)."""
+    return _ARIA_ATTRIBUTE.sub("", _STYLE_ATTRIBUTE.sub(_style_to_attributes, svg))
 
 
 def _accessible(svg: str, title: str, description: str) -> str:
@@ -176,7 +183,7 @@ def bar_chart(
 ) -> Chart:
     """Horizontal bars, one per row, in the table's order. `highlight` rows are drawn in NHS
     blue and the rest in grey (e.g. prone restraint called out among the types)."""
-    rows = [r for r in table.rows]
+    rows = list(table.rows)
     data = _data(rows, [measure])
     for item in data:
         item["highlight"] = item["key"] in highlight
@@ -243,7 +250,7 @@ def heatmap(table: Table, *, description: str) -> Chart:
 
 def forest_plot(table: Table, *, description: str) -> Chart:
     """Rate ratios with their 95% intervals, a line at 1 (the whole population's rate)."""
-    data = [
+    data: list[dict[str, Any]] = [
         {
             "label": r.label,
             "ratio": r.values.get("ratio"),

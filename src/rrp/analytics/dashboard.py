@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Final
 
@@ -185,6 +185,13 @@ class SpcSeries:
 
     @property
     def variation(self) -> icons.Icon:
+        if not self.drawn or self.drawn[-1] is None:
+            # The package's icon is the last point's type; with no last point there is
+            # nothing to say, rather than "no significant change".
+            hidden = self.latest is not None and self.latest.shown == "*"
+            return icons.no_figure_icon(
+                "Small numbers hidden: not charted" if hidden else "No figure for the latest month"
+            )
         return icons.variation_icon(self.chart.variation, self.improvement)
 
     @property
@@ -232,8 +239,11 @@ def spc_series(
     months = [p.month for p in points]
     drawn: list[float | None] = []
     for p in points:
-        shown = p.shown
-        drawn.append(float(shown) if isinstance(shown, int | float) else None)
+        if rule is None:
+            drawn.append(p.value)  # the treating team's chart: exact values
+        else:
+            shown = p.shown
+            drawn.append(float(shown) if isinstance(shown, int | float) else None)
     rebase_at: list[int] = []
     rebase_months: list[dt.date] = []
     labels: list[str] = []
@@ -288,6 +298,17 @@ def spc_rows(series: SpcSeries) -> list[charts.SpcRow]:
     ]
 
 
+def _hidden_note(series: SpcSeries) -> str:
+    hidden = sum(1 for p in series.points if p.shown == "*")
+    if hidden * 2 < len(series.points):
+        return ""
+    return (
+        f" {hidden} of {len(series.points)} months have too few people or interventions to "
+        "show outside the treating team, so this chart says little here: the organisation's "
+        "and the service type's charts have the numbers to show."
+    )
+
+
 def _describe(series: SpcSeries) -> str:
     latest = series.latest
     if latest is None:
@@ -298,7 +319,7 @@ def _describe(series: SpcSeries) -> str:
         text += " New baseline from " + ", ".join(series.change_labels) + "."
     if series.chart.short_group_warning:
         text += " Fewer than 12 points since the last baseline: read the limits with care."
-    return text
+    return text + _hidden_note(series)
 
 
 def change_effect_chart(chart_id: str, series: SpcSeries) -> charts.Chart:
@@ -315,6 +336,7 @@ def change_effect_chart(chart_id: str, series: SpcSeries) -> charts.Chart:
         f"{improved} of {months_after} months show special-cause improvement"
         + (f" and {concern} special-cause concern" if concern else "")
         + " against that baseline."
+        + _hidden_note(series)
     )
     chart = charts.spc_chart(
         chart_id,
@@ -387,6 +409,7 @@ class Dashboard:
     parts: dict[dt.date, measures.Parts]
     cells: bd.Cells
     change_points: list[ChangePoint]
+    _series: dict[str, SpcSeries] = field(default_factory=dict)
 
     @property
     def exact(self) -> bool:
@@ -409,10 +432,15 @@ class Dashboard:
         }
 
     def series(self, measure: measures.Measure) -> SpcSeries:
-        return spc_series(
-            measure, self.filters.scope, self.parts, self.rule, self.change_points,
-            target=self.targets.get(measure.id),
-        )
+        """The measure's SPC series (built once: the summary table and the charts share it)."""
+        found = self._series.get(measure.id)
+        if found is None:
+            found = spc_series(
+                measure, self.filters.scope, self.parts, self.rule, self.change_points,
+                target=self.targets.get(measure.id),
+            )
+            self._series[measure.id] = found
+        return found
 
     @cached_property
     def spc_charts(self) -> list[charts.Chart]:
@@ -669,11 +697,7 @@ def under_reporting(
             for m in cat.months_between(first_history, cat.add_months(filters.first, -1))
         ]
         history[ward_id] = (sum(e for e, _ in before), sum(d for _, d in before))
-    found = bd.under_reporting(wards, ward_months, filters.months, history)
-    if ward_ids is None:
-        return found
-    wanted = set(ward_ids)
-    return [f for f in found if f.ward_id in wanted]
+    return bd.under_reporting(wards, ward_months, filters.months, history, only=ward_ids)
 
 
 def month_to_date(

@@ -31,15 +31,23 @@ class Icon:
     label: str  # what a screen reader says and the page shows beside it
     arrow: str = ""  # "up", "down" or ""
 
-    def svg(self) -> Markup:
+    def svg(self, *, decorative: bool = True) -> Markup:
+        """The badge. Decorative (hidden from screen readers) where its words are shown beside
+        it, as on the dashboards; otherwise an image named with the words."""
         arrow = ""
         if self.arrow == "up":
             arrow = f'<path d="M16 3 L21 9 H11 Z" fill="{self.colour}"/>'
         elif self.arrow == "down":
             arrow = f'<path d="M16 29 L21 23 H11 Z" fill="{self.colour}"/>'
-        return Markup(
-            '<svg class="rrp-icon" width="32" height="32" viewBox="0 0 32 32" role="img" '
-            f'aria-label="{escape(self.label)}" focusable="false">'
+        name = (
+            'aria-hidden="true"'
+            if decorative
+            else f'role="img" aria-label="{escape(self.label)}"'
+        )
+        # Every value in it is escaped here or is one of this module's own constants.
+        return Markup(  # noqa: S704
+            '<svg class="rrp-icon" width="32" height="32" viewBox="0 0 32 32" focusable="false" '
+            f"{name}>"
             f'<circle cx="16" cy="16" r="13" fill="white" stroke="{self.colour}" '
             'stroke-width="3"/>'
             f"{arrow}"
@@ -70,6 +78,10 @@ def variation_icon(point_type: str | None, improvement: str) -> Icon:
         f"Special cause variation: {word.lower()} ({side} values)",
         "up" if high else "down",
     )
+
+
+def no_figure_icon(label: str) -> Icon:
+    return Icon("no_data", "–", "#AEB7BD", label)
 
 
 def assurance_icon(assurance: str | None, has_target: bool) -> Icon:

@@ -116,7 +116,9 @@ def _maximum(name: str, n: str) -> Callable[[Parts], tuple[float, float, float |
     return compute
 
 
-def _share(numerator: str, denominator: str) -> Callable[[Parts], tuple[float, float, float | None]]:
+def _share(
+    numerator: str, denominator: str
+) -> Callable[[Parts], tuple[float, float, float | None]]:
     def compute(p: Parts) -> tuple[float, float, float | None]:
         top, bottom = getattr(p, numerator), getattr(p, denominator)
         return top, bottom, _div(top, bottom, 100.0)

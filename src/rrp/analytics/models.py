@@ -110,7 +110,7 @@ class InterventionFact(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["organisation", "month"], name="analytics_fact_org_month"),
+            models.Index(fields=["organisation", "month", "ward"], name="analytics_fact_org_month"),
             models.Index(fields=["organisation", "is_open"], name="analytics_fact_org_open"),
         ]
 

@@ -72,7 +72,8 @@ def target_set(
         )
     audit_record(actor=actor, action=AuditAction.CHANGE, organisation=organisation,
                  object_type="analytics.measuretarget", object_id=f"{measure}@{scope}",
-                 summary=f"Target for {measure} ({scope}): {value if value is not None else 'none'}",
+                 summary=f"Target for {measure} ({scope}): "
+                 f"{value if value is not None else 'none'}",
                  before=before, after=snapshot(target) if target else None)
     return target
 

@@ -103,9 +103,13 @@ def dirty_for_event(event: Any) -> SummaryDirty | None:
         incident_id = _incident_of(object_type, object_id)
         if incident_id is None:
             return None
-        return SummaryDirty(organisation_id=org, kind=SummaryDirty.INCIDENT, object_id=incident_id)
+        return SummaryDirty(
+            organisation_id=org, kind=SummaryDirty.INCIDENT, object_id=incident_id
+        )
     if object_type == "patients.patient" and object_id:
-        return SummaryDirty(organisation_id=org, kind=SummaryDirty.PATIENT, object_id=int(object_id))
+        return SummaryDirty(
+            organisation_id=org, kind=SummaryDirty.PATIENT, object_id=int(object_id)
+        )
     if object_type == "patients.admission" and object_id:
         months = _admission_months(event)
         if months is None:
@@ -426,7 +430,7 @@ _MEASURE_AGGREGATES: dict[str, Any] = {
 }
 
 # Scope kinds: how to group the facts, and the scope name of a group.
-_SCOPE_GROUPS: tuple[tuple[str, Any], ...] = (
+_SCOPE_GROUPS: tuple[tuple[str | None, Any], ...] = (
     ("ward_id", lambda v: scope_ward(v)),
     ("ward__site_id", lambda v: scope_site(v) if v is not None else None),
     ("ward__service_type", lambda v: scope_service(v)),
@@ -913,9 +917,10 @@ def _apply(
         )
         rolled_over = cat.months_between(state.open_through, current)
         population_months.update(rolled_over)
-    first = _first_month(organisation_id)
-    if first is not None:
-        population_months = {m for m in population_months if first <= m <= current}
+    if population_months:
+        first = _first_month(organisation_id)
+        if first is not None:
+            population_months = {m for m in population_months if first <= m <= current}
     touched = rebuild_incident_facts(organisation_id, incident_ids, now) if incident_ids else set()
     if rolled_over:
         refresh_facts_months(organisation_id, rolled_over)
@@ -927,7 +932,7 @@ def _apply(
             by_ward_months[ward_id].add(month)
     # Wards that changed the same months are refreshed together, each month once.
     months_to_wards: dict[tuple[dt.date, ...], set[int]] = defaultdict(set)
-    for ward_id, months in by_ward_months.items():
-        months_to_wards[tuple(sorted(months))].add(ward_id)
-    for months, ward_ids in months_to_wards.items():
-        refresh_facts_months(organisation_id, months, ward_ids=ward_ids)
+    for ward_id, ward_months in by_ward_months.items():
+        months_to_wards[tuple(sorted(ward_months))].add(ward_id)
+    for months_changed, ward_ids in months_to_wards.items():
+        refresh_facts_months(organisation_id, months_changed, ward_ids=ward_ids)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -160,14 +161,17 @@ class ChangePointForm(forms.Form):
         label="What changed", max_length=200,
         help_text="For example: Safewards introduced, or a new seclusion policy",
     )
-    month = forms.CharField(label="First month of the new baseline", help_text="For example, 2026-03")
+    month = forms.CharField(
+        label="First month of the new baseline", help_text="For example, 2026-03"
+    )
     ward = forms.ChoiceField(label="Where", required=False)
 
-    def __init__(self, *args: object, organisation: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, organisation: Any, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["ward"].choices = [("", "The whole organisation")] + [
-            (w.code, f"{w.name} ({w.code})")
-            for w in Ward.objects.filter(organisation=organisation).order_by("name")
+        wards = Ward.objects.filter(organisation=organisation).order_by("name")
+        self.fields["ward"].choices = [  # type: ignore[attr-defined]
+            ("", "The whole organisation"),
+            *((w.code, f"{w.name} ({w.code})") for w in wards),
         ]
 
     def clean_month(self) -> dt.date:
@@ -187,19 +191,20 @@ class TargetForm(forms.Form):
         error_messages={"invalid": "Enter the target as a number, like 12.5"},
     )
 
-    def __init__(self, *args: object, organisation: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, organisation: Any, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["measure"].choices = [("", "Choose a measure")] + [
-            (m.id, f"{m.title} ({m.id})" if m.national else m.title) for m in MEASURES
+        self.fields["measure"].choices = [  # type: ignore[attr-defined]
+            ("", "Choose a measure"),
+            *((m.id, f"{m.title} ({m.id})" if m.national else m.title) for m in MEASURES),
         ]
-        self.fields["area"].choices = [
+        self.fields["area"].choices = [  # type: ignore[attr-defined]
             (c.value if not c.value.startswith("ward:") else _ward_scope(organisation, c.value),
              c.label)
             for c in dashboard.area_choices(organisation)
         ]
 
 
-def _ward_scope(organisation: object, value: str) -> str:
+def _ward_scope(organisation: Any, value: str) -> str:
     ward = Ward.objects.filter(organisation=organisation, code=value.split(":", 1)[1]).first()
     return f"ward:{ward.pk}" if ward else value
 

@@ -28,9 +28,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def _schema_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-        detail = [
-            {"loc": list(e.get("loc", [])), "msg": _readable(e)} for e in exc.errors
-        ]
+        detail = [{"loc": _location(e), "msg": _readable(e)} for e in exc.errors]
         return api.create_response(request, {"detail": detail}, status=422)
 
     @api.exception_handler(Http404)
@@ -42,6 +40,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(
             request, {"detail": "Your role does not allow this"}, status=403
         )
+
+
+def _location(error: dict[str, Any]) -> list[Any]:
+    """["body", "payload", "patient"] -> ["body", "patient"]: the same paths our own
+    validation reports, whatever the endpoint's parameter is called."""
+    loc = list(error.get("loc", []))
+    if len(loc) > 1 and loc[0] == "body" and loc[1] == "payload":
+        del loc[1]
+    return loc
 
 
 def _readable(error: dict[str, Any]) -> str:

@@ -185,12 +185,13 @@ def assessment_put(
     assessment = selectors.assessment_in(cycle, ref)
     owner = None
     if payload.owner:
-        owner = selectors.members_of(cycle.organisation).filter(username=payload.owner).first()
+        owner = selectors.owners_of(cycle.organisation).filter(username=payload.owner).first()
         if owner is None:
             raise ValidationError(
                 {
                     "owner": [
-                        f"{payload.owner} is not someone who works in {cycle.organisation.name}"
+                        f"{payload.owner} is not someone in {cycle.organisation.name} who can "
+                        "see the compliance pages"
                     ]
                 }
             )

@@ -18,7 +18,7 @@ from rrp.careplans.inputs import (
     RiskFactorInput,
     SafetyPlanInput,
 )
-from rrp.core.forms import NhsDateField, NhsDateWidget
+from rrp.core.forms import NhsDateField
 from rrp.incidents.codes import InterventionType
 from rrp.incidents.duty_rules import PHYSICAL_RESTRAINT_CODES
 
@@ -74,19 +74,8 @@ def _checkboxes(
     )
 
 
-class _DateWidget(NhsDateWidget):
-    """The NHS.UK date input names its boxes `name[0]`, `name[1]`, `name[2]`; Django's
-    MultiWidget reads `name_0`... Read both, so dates typed in a browser arrive."""
-
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[Any]:
-        return [
-            data.get(f"{name}[{index}]", data.get(f"{name}_{index}"))
-            for index in range(len(self.widgets))
-        ]
-
-
 class DateField(NhsDateField):
-    widget = _DateWidget
+    """The NHS.UK date input (kept as a name here so the forms read the same)."""
 
 
 def _required_messages(form: forms.Form, messages: dict[str, str]) -> None:

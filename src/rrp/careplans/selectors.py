@@ -47,6 +47,22 @@ def current_safety_plan(patient: Patient) -> SafetyPlanVersion | None:
     )
 
 
+def safety_plan_at(patient: Patient, moment: dt.datetime) -> SafetyPlanVersion | None:
+    """The version that was current at `moment`: the plan staff had in front of them when a
+    use of force happened (Use of Force Act s.6(5)(d) asks about the plan at that time)."""
+    return (
+        _versions()
+        .filter(
+            plan__patient=patient,
+            organisation=patient.organisation,
+            entered_in_error_at__isnull=True,
+            signed_at__lte=moment,
+        )
+        .order_by("-number")
+        .first()
+    )
+
+
 def safety_plan_versions(patient: Patient) -> QuerySet[SafetyPlanVersion]:
     """Every version, newest first, including any entered in error (they stay visible)."""
     return (

@@ -19,6 +19,14 @@ class NhsDateWidget(forms.MultiWidget):
     def __init__(self) -> None:
         super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()])
 
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[Any]:
+        # The NHS.UK date macro names its boxes name[0], name[1], name[2]; Django's
+        # MultiWidget reads name_0...: accept both so a real browser's answer is kept.
+        return [
+            data.get(f"{name}[{index}]", data.get(f"{name}_{index}"))
+            for index in range(len(self.widgets))
+        ]
+
     def decompress(self, value: Any) -> list[Any]:
         if isinstance(value, dt.date):
             return [value.day, value.month, value.year]
@@ -93,6 +101,9 @@ def field_params(bound: forms.BoundField, **overrides: Any) -> dict[str, Any]:
         }
     elif isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
         params.pop("label")
+        # The macro puts `id` on the container; inputs take their ids from idPrefix, so the
+        # error summary's link (#id_x) reaches the first input, not the div.
+        params.pop("id")
         params["idPrefix"] = bound.auto_id
         params["fieldset"] = {"legend": {"text": str(bound.label), "size": "s"}}
         params["items"] = _choice_items(bound, value or [])

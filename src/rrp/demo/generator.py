@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django.utils import timezone
 
 from rrp.audit.services import Actor
@@ -160,8 +161,14 @@ class DemoContext:
     actor: Actor
 
 
-# Later capabilities append their own demo steps here (each takes the context).
-EXTRA_STEPS: list[Callable[[DemoContext], None]] = []
+# Each capability's demo step, in order (each takes the context and may use what the steps
+# before it made). Named by path and imported when run, since they import DemoContext from here.
+DEMO_STEPS: tuple[str, ...] = (
+    "rrp.incidents.demo.seed_incidents",
+    "rrp.careplans.demo.seed_care_plans",  # after the incidents its plans answer to
+    "rrp.standards.demo.seed_compliance",
+    "rrp.analytics.demo.seed_analytics",  # last: summarises everything above
+)
 
 
 def _admissions(ctx: DemoContext, plan: WardPlan, ward: Ward, counter: list[int]) -> None:
@@ -226,22 +233,11 @@ def seed_demo(seed: int = 2026, today: dt.date | None = None) -> Organisation:
     for plan in WARDS:
         _admissions(ctx, plan, wards[plan.code], counter)
     bed_days_compute_from_admissions(
-        actor=actor, organisation=organisation, first_month=start, last_month=today
+        actor=actor, organisation=organisation, first_month=start, last_month=today,
+        today=today,
     )
-    from rrp.incidents.demo import seed_incidents  # lazily: it imports DemoContext from here
-
-    seed_incidents(ctx)
-    from rrp.careplans.demo import seed_care_plans  # after the incidents its plans answer to
-
-    seed_care_plans(ctx)
-    for step in EXTRA_STEPS:
+    for path in DEMO_STEPS:
+        step: Callable[[DemoContext], None] = import_string(path)
         step(ctx)
     return organisation
 
-
-from rrp.standards.demo import seed_compliance  # noqa: E402 - it needs DemoContext above
-
-EXTRA_STEPS.append(seed_compliance)
-from rrp.analytics.demo import seed_analytics  # noqa: E402 - last: summarises everything above
-
-EXTRA_STEPS.append(seed_analytics)

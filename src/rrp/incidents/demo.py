@@ -960,9 +960,13 @@ def _mark_drafts_and_duplicates(rng: random.Random, plans: list[PlannedUseOfForc
     if newest is not None:
         newest.medical_review_missing = True
     # About 1 in 200 is recorded twice by two people; the second is marked entered in error.
-    for plan in plans:
-        if not plan.draft and not plan.serious and rng.random() < 0.005:
+    # At least one is, so the demo always shows a record entered in error.
+    candidates = [p for p in plans if not p.draft and not p.serious]
+    for plan in candidates:
+        if rng.random() < 0.005:
             plan.duplicate = True
+    if candidates and not any(p.duplicate for p in candidates):
+        rng.choice(candidates).duplicate = True
 
 
 # ---------------------------------------------------------------------------------------------

@@ -51,8 +51,20 @@ class UseOfForceForm(forms.Form):
     first_day = NhsDateField(label="From", help_text="For example, 1 10 2026")
     last_day = NhsDateField(label="To (included)", help_text="For example, 31 10 2026")
 
+    NOUNS = {"first_day": "start date", "last_day": "end date"}
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        # The date field's own messages say "Date ..."; name which date, as the NHS.UK pattern
+        # asks ("The end date must be a real date").
+        errors = self.errors
+        for name, noun in self.NOUNS.items():
+            if name in errors:
+                errors[name] = self.error_class([
+                    message.replace("Date", f"The {noun}", 1) if message.startswith("Date")
+                    else f"Enter the {noun}"
+                    for message in map(str, errors[name])
+                ])
         first, last = cleaned.get("first_day"), cleaned.get("last_day")
         if first and last and last < first:
             self.add_error("last_day", "The end date must be the same as or after the start date")

@@ -900,11 +900,8 @@ class IncidentRecording:
         self, m: dict[str, Any], injured: str, injuries: list[InjuryInput]
     ) -> None:
         main = self.main
+        # "in_care_plan" is not here: the safety plan may answer it (answer_care_plan).
         for name, message in (
-            (
-                "in_care_plan",
-                "Say whether these types of force were in the care plan, or choose not known",
-            ),
             (
                 "death_or_serious_injury",
                 "Say whether the patient died or suffered a serious injury",
@@ -914,6 +911,55 @@ class IncidentRecording:
         ):
             if not m.get(name):
                 self._add_error(main, name, message)
+
+    def answer_care_plan(
+        self, data: IncidentInput, *, answer: bool | None, asked: bool, submit: bool
+    ) -> None:
+        """Use of Force Act s.6(5)(d), "whether those types formed part of the patient's care
+        plan": when the safety plan in force answers it, its answer is stored and the question
+        is not asked; when there is no plan in RRP the person recording answers (the person
+        may have a paper plan, standard 2.4.VII), and must before submitting."""
+        if answer is not None:
+            data.in_care_plan = answer
+        elif asked and submit and not self.main.cleaned_data.get("in_care_plan"):
+            self._add_error(
+                self.main,
+                "in_care_plan",
+                "Say whether these types of force were in the care plan, or choose not known",
+            )
+
+    # -- what is known before checking: the safety plan is shown as soon as it can be ------
+
+    def chosen_patient(self) -> Patient | None:
+        """The patient picked or typed so far, within the organisation, unchecked."""
+        typed = self.main.raw("patient_local_id").strip()
+        if typed:
+            return (
+                Patient.objects.for_organisation(self.organisation)
+                .filter(local_id__iexact=typed)
+                .first()
+            )
+        chosen = self.main.raw("patient")
+        return next((p for p in self.patients if str(p.pk) == chosen), None) if chosen else None
+
+    def typed_codes(self) -> list[str]:
+        """The types of force chosen so far, in row order."""
+        return [row.raw("type_code") for row in self.interventions if row.raw("type_code")]
+
+    def typed_start(self) -> dt.datetime | None:
+        """When the use of force started, from the date and the earliest start time typed so
+        far that reads as a time; None when none does."""
+        anchor: dt.datetime | None = None
+        starts = []
+        for row in self.interventions:
+            try:
+                time = parse_clock_time(row.raw("started_at"))
+            except ValueError:
+                continue
+            placed = place_start(self.day, time, anchor)
+            anchor = anchor or placed
+            starts.append(placed)
+        return aware(min(starts)) if starts else None
 
     @staticmethod
     def _add_error(form: forms.Form, field: str | None, message: str) -> None:

@@ -15,6 +15,13 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from rrp.careplans.warnings import (
+    INTERVENTION_NAMES,
+    RestraintWarning,
+    codes_not_in_plan,
+    restraint_warnings,
+    types_in_plan,
+)
 from rrp.incidents import codes
 from rrp.incidents.models import Duty, Incident, Intervention
 from rrp.incidents.selectors import state_of
@@ -562,3 +569,98 @@ def ward_summary(organisation: Any, ward: Any, *, now: dt.datetime) -> dict[str,
         "ward_duties_overdue": sum(1 for e in entries if e.state == "overdue"),
         "ward_incidents": listed(recent.order_by("-started_at", "-pk")[:WARD_INCIDENTS_SHOWN]),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# The recording form and the patient's safety plan (issue 6)
+# ---------------------------------------------------------------------------------------------
+
+
+def warning_key(warning: RestraintWarning) -> str:
+    """Names one warning across requests ("01:position_risk"), so the form knows which ones the
+    person recording has already been shown."""
+    return f"{warning.intervention_code}:{warning.rule}"
+
+
+def _words(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+@dataclass(frozen=True)
+class PlanCheck:
+    """What the patient's safety plan says about the use of force being recorded: the plan
+    itself (shown first on the form), its warnings (shown, never blocking: standard 2.3.V "unless
+    the presenting risk does not allow this") and its answer to Use of Force Act s.6(5)(d)
+    "whether those types formed part of the patient's care plan" (None: the person recording
+    answers, because there is no plan in RRP or no type of force recorded yet)."""
+
+    patient: Any = None  # Patient, or None until one is chosen
+    plan: Any = None  # careplans SafetyPlanVersion in force at the time, or None
+    warnings: tuple[RestraintWarning, ...] = ()
+    answer: bool | None = None
+    not_in_plan: tuple[str, ...] = ()  # codes used that the plan does not agree
+
+    @property
+    def asks_question(self) -> bool:
+        """The s.6(5)(d) question is asked only when there is no plan to answer it."""
+        return self.plan is None
+
+    @property
+    def warning_keys(self) -> list[str]:
+        return [warning_key(w) for w in self.warnings]
+
+    def unseen(self, seen: Iterable[str]) -> list[RestraintWarning]:
+        shown = set(seen)
+        return [w for w in self.warnings if warning_key(w) not in shown]
+
+    @property
+    def agreed_text(self) -> str:
+        """The interventions the plan agrees, as a sentence."""
+        if self.plan is None:
+            return ""
+        preferred = [INTERVENTION_NAMES.get(c, c) for c in self.plan.preferred_interventions]
+        last_resort = [INTERVENTION_NAMES.get(c, c) for c in self.plan.less_preferred_interventions]
+        if not preferred and not last_resort:
+            return "The plan agrees no restrictive intervention."
+        if not last_resort:
+            return f"The plan agrees {_words(preferred)}."
+        if not preferred:
+            return f"The plan agrees {_words(last_resort)} only as a last resort."
+        return f"The plan agrees {_words(preferred)}; as a last resort, {_words(last_resort)}."
+
+    @property
+    def answer_text(self) -> str:
+        """The plan's answer in words, or how it will be answered when no type is recorded."""
+        if self.answer is True:
+            return "Yes: every type of force recorded is one the plan agrees."
+        if self.answer is False:
+            names = [INTERVENTION_NAMES.get(c, c) for c in self.not_in_plan]
+            verb = "is" if len(names) == 1 else "are"
+            return f"No: {_words(names)} {verb} not agreed in the plan."
+        return (
+            "Answered from the plan when you submit: yes if every type of force you record "
+            "is one the plan agrees, otherwise no."
+        )
+
+
+NO_PLAN_CHECK = PlanCheck()
+
+
+def plan_check(patient: Any, *, moment: dt.datetime | None, type_codes: Iterable[str]) -> PlanCheck:
+    """The plan in force when the use of force started (the current one while no time is
+    known yet) and what it says about these MHSDS intervention type codes."""
+    if patient is None:
+        return NO_PLAN_CHECK
+    from rrp.careplans.selectors import current_safety_plan, safety_plan_at
+
+    plan = safety_plan_at(patient, moment) if moment else current_safety_plan(patient)
+    used = [code for code in type_codes if code]
+    return PlanCheck(
+        patient=patient,
+        plan=plan,
+        warnings=tuple(restraint_warnings(plan, used)),
+        answer=types_in_plan(plan, used),
+        not_in_plan=tuple(codes_not_in_plan(plan, used)),
+    )

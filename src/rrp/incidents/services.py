@@ -700,29 +700,6 @@ def _meet(
         duties_sync(incident=incident, now=max(now, duty.due_at) if duty is not None else now)
 
 
-def _complete(
-    *,
-    actor: Actor,
-    incident: Incident,
-    kinds: Iterable[str],
-    completed_at: dt.datetime,
-    late_reason: str,
-    now: dt.datetime,
-    reason_field: str,
-    time_field: str = "completed_at",
-    what: str = "duty",
-) -> Duty | None:
-    """Meet the soonest open duty of these kinds. A late one needs a reason (2.5.2.XI)."""
-    duty = _open_duty(incident, kinds)
-    _raise_all(_completion_problems(
-        incident=incident, duty=duty, completed_at=completed_at, late_reason=late_reason, now=now,
-        time_field=time_field, reason_field=reason_field, what=what,
-    ))
-    _meet(actor=actor, incident=incident, duty=duty, completed_at=completed_at,
-          late_reason=late_reason, now=now)
-    return duty
-
-
 def _check_open(incident: Incident) -> None:
     if incident.is_entered_in_error:
         raise ValidationError({"incident": "This record was entered in error"})

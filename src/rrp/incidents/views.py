@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -42,6 +43,7 @@ from rrp.incidents.forms import (
     TimedForm,
     aware,
 )
+from rrp.incidents.inputs import IncidentInput
 from rrp.incidents.models import (
     Duty,
     Escalation,
@@ -50,13 +52,16 @@ from rrp.incidents.models import (
     Observation,
     PostIncidentSupport,
 )
+from rrp.incidents.presenters import NO_PLAN_CHECK, PlanCheck
 from rrp.incidents.selectors import incidents_of, open_duties
 from rrp.organisations.selectors import wards_of
+from rrp.patients.models import Patient
 
 VIEW = "incidents.view_incident"
 RECORD = "incidents.record_incident"
 REVIEW = "incidents.review_incident"
 ACKNOWLEDGE = "incidents.acknowledge_escalation"
+VIEW_PLAN = "careplans.view_plan"
 
 PAGE_SIZE = 25
 
@@ -225,20 +230,93 @@ def _recording(
     return recording, action
 
 
+# The safety plan on the recording form (issue 6): shown as soon as the patient is known, its
+# warnings shown before the record is submitted -- never blocking it -- and its answer to
+# "were these types of force in the care plan" stored instead of asking.
+
+WARNINGS_SEEN = "warnings_seen"  # the warnings the person recording has been shown
+
+
+def _plan_check(
+    request: HttpRequest,
+    patient: Patient | None,
+    *,
+    moment: dt.datetime | None,
+    type_codes: list[str],
+) -> PlanCheck:
+    """What the patient's safety plan says about this use of force. Someone who may not read
+    safety plans sees none and answers the care plan question themselves."""
+    if patient is None or not _can(request, VIEW_PLAN):
+        return NO_PLAN_CHECK
+    return presenters.plan_check(patient, moment=moment, type_codes=type_codes)
+
+
+def _check_of(request: HttpRequest, data: IncidentInput) -> PlanCheck:
+    return _plan_check(
+        request,
+        data.patient,
+        moment=data.started_at,
+        type_codes=[i.type_code for i in data.interventions],
+    )
+
+
+def _typed_check(request: HttpRequest, recording: IncidentRecording) -> PlanCheck:
+    """The check on what has been typed so far, before the form is checked."""
+    return _plan_check(
+        request,
+        recording.chosen_patient(),
+        moment=recording.typed_start(),
+        type_codes=recording.typed_codes(),
+    )
+
+
+def _warnings_seen(request: HttpRequest) -> set[str]:
+    return set(request.POST.get(WARNINGS_SEEN, "").split()) if request.method == "POST" else set()
+
+
 def _check_recording(
     request: HttpRequest, recording: IncidentRecording, *, submit: bool, now: dt.datetime
-) -> Any:
-    """The input if every check passes, else None with every problem on its field."""
+) -> tuple[IncidentInput | None, PlanCheck]:
+    """The input if every check passes, else None with every problem on its field; and what
+    the safety plan says about it (the care plan answer is already taken from it)."""
     data = recording.validate(submit=submit, now=now)
+    check = _check_of(request, data)
+    recording.answer_care_plan(data, answer=check.answer, asked=check.asks_question, submit=submit)
     recording.apply_problems(
         services.incident_input_problems(data, _organisation(request), now, draft=not submit)
     )
-    return None if recording.has_errors() else data
+    return (None if recording.has_errors() else data), check
+
+
+def _must_confirm(request: HttpRequest, check: PlanCheck) -> bool:
+    """Warnings never stop a record being saved, but the person submitting it must have seen
+    each of them once: if not, the form is shown again with them at the top and a button to
+    submit anyway."""
+    return bool(check.unseen(_warnings_seen(request)))
+
+
+def _audit_plan_shown(request: HttpRequest, check: PlanCheck) -> None:
+    """A safety plan is patient-identifiable: every time the form shows one is a view."""
+    if check.plan is not None:
+        audit_view(
+            actor=actor_from(request),
+            organisation=_organisation(request),
+            obj=check.patient,
+            summary=f"Safety plan of {check.patient.local_id} shown on the use of force form",
+        )
 
 
 def _render_recording(
-    request: HttpRequest, recording: IncidentRecording, incident: Incident | None = None
+    request: HttpRequest,
+    recording: IncidentRecording,
+    incident: Incident | None = None,
+    *,
+    check: PlanCheck | None = None,
+    confirm: bool = False,
 ) -> HttpResponse:
+    check = check if check is not None else _typed_check(request, recording)
+    _audit_plan_shown(request, check)
+    seen = _warnings_seen(request) | set(check.warning_keys)
     return render(
         request,
         "incidents/record.html",
@@ -247,19 +325,77 @@ def _render_recording(
             "form": recording.main,
             "errors": recording.error_summary(),
             "incident": incident,
+            # Posted back to the record page or the record's own change page (a draft shown
+            # after a failed submit from its page must not post to the submit button's URL).
+            "form_path": reverse("incidents:edit", kwargs={"pk": incident.pk})
+            if incident
+            else request.get_full_path(),
+            **_plan_context(request, check),
+            "confirm_warnings": confirm,
+            "confirm_action": "save"
+            if incident and incident.status != codes.Status.DRAFT
+            else "submit",
+            "warnings_seen": " ".join(sorted(seen)),
         },
+    )
+
+
+def _plan_context(request: HttpRequest, check: PlanCheck) -> dict[str, Any]:
+    """What the careplans includes read: plan_at_a_glance and restraint_warnings."""
+    return {
+        "plan_check": check,
+        "patient": check.patient,
+        "safety_plan": check.plan,
+        "restraint_warnings": list(check.warnings),
+        "can_view_plan": _can(request, VIEW_PLAN),
+    }
+
+
+def _plan_part(request: HttpRequest) -> HttpResponse:
+    """The safety plan and the care plan answer for the patient just chosen, drawn into the
+    form by JavaScript without reloading it (incidents/safety_plan.js). Without JavaScript the
+    "Show their safety plan" button redraws the whole form instead."""
+    organisation = _organisation(request)
+    typed = request.GET.get("patient_local_id", "").strip()
+    chosen = request.GET.get("patient", "")
+    patients = Patient.objects.for_organisation(organisation)
+    patient = (
+        patients.filter(local_id__iexact=typed).first()
+        if typed
+        else patients.filter(pk=chosen).first()
+        if chosen.isdigit()
+        else None
+    )
+    check = _plan_check(request, patient, moment=None, type_codes=[])
+    _audit_plan_shown(request, check)
+    recording = IncidentRecording(
+        None,
+        organisation=organisation,
+        user=request.user,
+        can_see_names=_can(request, "patients.view_identifiable"),
+        today=timezone.localdate(),
+    )
+    return render(
+        request,
+        "incidents/includes/record_plan_part.html",
+        {"recording": recording, "form": recording.main, **_plan_context(request, check)},
     )
 
 
 @require_http_methods(["GET", "POST"])
 @require_permission(RECORD)
 def record_use_of_force(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET" and request.GET.get("part") == "plan":
+        return _plan_part(request)
     recording, action = _recording(request)
+    check: PlanCheck | None = None
+    confirm = False
     if action in {"submit", "draft"}:
         now = timezone.now()
         submit = action == "submit"
-        data = _check_recording(request, recording, submit=submit, now=now)
-        if data is not None:
+        data, check = _check_recording(request, recording, submit=submit, now=now)
+        confirm = data is not None and submit and _must_confirm(request, check)
+        if data is not None and not confirm:
             try:
                 incident = services.incident_create(
                     actor=actor_from(request),
@@ -278,7 +414,7 @@ def record_use_of_force(request: HttpRequest) -> HttpResponse:
                     else f"{incident.reference} saved as a draft. Submit it when it is complete.",
                 )
                 return redirect("incidents:detail", pk=incident.pk)
-    return _render_recording(request, recording)
+    return _render_recording(request, recording, check=check, confirm=confirm)
 
 
 @require_http_methods(["GET", "POST"])
@@ -301,14 +437,17 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
             obj=incident,
             summary=f"{incident.reference} opened for changing",
         )
+    check: PlanCheck | None = None
+    confirm = False
     if action in {"submit", "draft", "save"}:
         now = timezone.now()
         submit = action == "submit" or not draft
-        data = _check_recording(request, recording, submit=submit, now=now)
+        data, check = _check_recording(request, recording, submit=submit, now=now)
         if not draft and not (recording.main.cleaned_data.get("change_reason") or "").strip():
             recording.apply_problems({"change_reason": ["Say why you are changing this record"]})
             data = None
-        if data is not None:
+        confirm = data is not None and action != "draft" and _must_confirm(request, check)
+        if data is not None and not confirm:
             try:
                 # A draft submitted from here is saved and submitted together, or not at all.
                 with transaction.atomic():
@@ -338,13 +477,31 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(request, f"Draft {incident.reference} saved")
                 return redirect("incidents:detail", pk=incident.pk)
-    return _render_recording(request, recording, incident)
+    return _render_recording(request, recording, incident, check=check, confirm=confirm)
 
 
 @require_POST
 @require_permission(RECORD)
 def incident_submit(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _incident(request, pk)
+
+    def as_form() -> tuple[IncidentRecording, IncidentInput]:
+        stored = services.input_from_incident(incident)
+        return IncidentRecording(
+            None,
+            organisation=_organisation(request),
+            user=request.user,
+            can_see_names=_can(request, "patients.view_identifiable"),
+            today=timezone.localdate(),
+            initial=stored,
+        ), stored
+
+    if incident.status == codes.Status.DRAFT and not incident.is_entered_in_error:
+        # A draft submitted from its page has had no chance to show the plan's warnings.
+        recording, stored = as_form()
+        check = _check_of(request, stored)
+        if check.warnings:
+            return _render_recording(request, recording, incident, check=check, confirm=True)
     try:
         services.incident_submit(actor=actor_from(request), incident=incident)
     except ValidationError as error:
@@ -352,14 +509,7 @@ def incident_submit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.info(request, " ".join(m for ms in _problems(error).values() for m in ms))
             return redirect("incidents:detail", pk=incident.pk)
         # Show the draft as a form with every problem on its field.
-        recording = IncidentRecording(
-            None,
-            organisation=_organisation(request),
-            user=request.user,
-            can_see_names=_can(request, "patients.view_identifiable"),
-            today=timezone.localdate(),
-            initial=services.input_from_incident(incident),
-        )
+        recording, _stored = as_form()
         recording.show_stored_problems(_problems(error))
         return _render_recording(request, recording, incident)
     messages.success(

@@ -48,11 +48,20 @@ class Stay:
 
 
 def occupied_bed_days(
-    stays: Iterable[Stay], first_month: dt.date, last_month: dt.date
+    stays: Iterable[Stay],
+    first_month: dt.date,
+    last_month: dt.date,
+    until: dt.date | None = None,
 ) -> dict[tuple[int, dt.date], int]:
-    """Nights occupied per (ward, month) for every month from first_month to last_month."""
+    """Nights occupied per (ward, month) for every month from first_month to last_month.
+
+    `until` (exclusive) stops the count at today, so the current month holds only the nights
+    that have passed, not the rest of the month for patients still on the ward.
+    """
     period_start = month_start(first_month)
     period_end = next_month(month_start(last_month))  # exclusive
+    if until is not None:
+        period_end = min(period_end, until)
     totals: dict[tuple[int, dt.date], int] = defaultdict(int)
     for stay in stays:
         start = max(stay.admitted_on, period_start)

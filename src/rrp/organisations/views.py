@@ -44,6 +44,11 @@ def ward_detail(request: HttpRequest, code: str) -> HttpResponse:
         from rrp.incidents.presenters import ward_summary
 
         context.update(ward_summary(organisation, ward, now=timezone.now()))
+    if request.user.has_perm("careplans.view_plan", organisation):
+        # Plans past their review date and people with no current plan (issue 6).
+        from rrp.careplans.selectors import ward_safety_plans
+
+        context["safety_plans"] = ward_safety_plans(ward, timezone.localdate())
     return render(request, "organisations/ward_detail.html", context)
 
 

@@ -145,7 +145,12 @@ def admission_discharge(*, actor: Actor, admission: Admission, discharged_on: dt
 
 @transaction.atomic
 def bed_days_compute_from_admissions(
-    *, actor: Actor, organisation: Organisation, first_month: dt.date, last_month: dt.date
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    first_month: dt.date,
+    last_month: dt.date,
+    today: dt.date | None = None,
 ) -> int:
     """Fill occupied bed days from the ward stays RRP holds. Entered or imported figures win:
     a provider's own bed management figure is the better denominator when it has one."""
@@ -155,7 +160,7 @@ def bed_days_compute_from_admissions(
             entered_in_error_reason=""
         )
     ]
-    totals = occupied_bed_days(stays, first_month, last_month)
+    totals = occupied_bed_days(stays, first_month, last_month, until=today or timezone.localdate())
     kept = {
         (row.ward_id, row.month)
         for row in OccupiedBedDays.objects.filter(organisation=organisation).exclude(

@@ -270,7 +270,7 @@ def seed_compliance(ctx: DemoContext) -> None:
     users = {
         u.username: u
         for u in get_user_model().objects.filter(
-            username__in=["lead", "manager", "doctor", "trainer", "admin", "board"]
+            username__in=["lead", "manager", "trainer", "admin", "board"]
         )
     }
     lead = users["lead"]
@@ -279,7 +279,7 @@ def seed_compliance(ctx: DemoContext) -> None:
     as_reviewer = Actor(user=reviewer, via="cli")
     owners_by_section = {
         "1": [lead, users["admin"], users["board"]],
-        "2": [users["manager"], users["doctor"], lead],
+        "2": [users["manager"], lead],
         "3": [users["trainer"]],
     }
 
@@ -420,7 +420,6 @@ def seed_compliance(ctx: DemoContext) -> None:
         evidence=new_policy,
         now=reviewed_at,
     )
-    _raise_actions(rng, as_lead, current, users, reviewed_at + dt.timedelta(days=1), only={"2.2.V"})
 
     # -- peer review by Eastfield -------------------------------------------------------------
     invited = reviewed_at + dt.timedelta(days=5)
@@ -494,6 +493,16 @@ def seed_compliance(ctx: DemoContext) -> None:
         services.challenge_answer(
             actor=as_lead, response=response, answer=answer, now=responded + dt.timedelta(days=3)
         )
+    # The answer to the challenge on 1.6.III promised an action: here it is.
+    services.action_raise(
+        actor=as_lead,
+        assessment=_assessment(current, "1.6.III"),
+        description="Add support for families and carers to the post-incident support procedure, "
+        "as the peer reviewer asked.",
+        owner=users["manager"],
+        due_on=(responded + dt.timedelta(days=120)).date(),
+        now=responded + dt.timedelta(days=3),
+    )
 
 
 def _assessments(cycle: AssessmentCycle) -> list[StatementAssessment]:
@@ -581,7 +590,7 @@ def _evidence(
             ],
         ),
         "Audit of physical observations after restraint",
-        users["doctor"],
+        users["manager"],
         # Past its review date: the demo shows evidence that needs checking again.
         (now + dt.timedelta(days=200)).date(),
     )
@@ -690,17 +699,14 @@ def _raise_actions(
     cycle: AssessmentCycle,
     users: dict[str, Any],
     now: dt.datetime,
-    only: set[str] | None = None,
 ) -> list[Any]:
     raised = []
-    owners = [users["lead"], users["manager"], users["doctor"], users["trainer"]]
-    for ref, description in ACTIONS.items():
-        if only is not None and ref not in only:
-            continue
+    owners = [users["lead"], users["manager"], users["trainer"]]
+    for index, (ref, description) in enumerate(ACTIONS.items()):
         assessment = _assessment(cycle, ref)
         if assessment.rating not in (Rating.PARTIALLY_MET, Rating.NOT_MET):
             continue
-        due = (now + dt.timedelta(days=rng.choice([90, 120, 150, 200, 240]))).date()
+        due = (now + dt.timedelta(days=rng.choice([90, 120, 150, 200, 240]) + 9 * index)).date()
         raised.append(
             services.action_raise(
                 actor=actor,

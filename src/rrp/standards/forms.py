@@ -17,7 +17,8 @@ from rrp.standards.models import (
     StandardsEdition,
     Verdict,
 )
-from rrp.standards.selectors import display_name, members_of, peer_reviewer_candidates
+from rrp.standards.selectors import display_name, owners_of, peer_reviewer_candidates
+from rrp.standards.services import max_upload_bytes
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -29,7 +30,7 @@ def _owner_field(
     organisation: Any, label: str, required: bool, help_text: str = ""
 ) -> PersonChoiceField:
     return PersonChoiceField(
-        queryset=members_of(organisation),
+        queryset=owners_of(organisation),
         required=required,
         label=label,
         empty_label="Choose a person" if required else "Nobody yet",
@@ -73,6 +74,10 @@ class CycleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["scope_sites"].queryset = Site.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
         self.fields["scope_wards"].queryset = Ward.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
+        # Nothing to choose from: no empty question on the page.
+        for name, model in (("scope_sites", Site), ("scope_wards", Ward)):
+            if not model.objects.filter(organisation=organisation).exists():
+                del self.fields[name]
 
 
 class CycleCreateForm(CycleForm):
@@ -170,14 +175,19 @@ class EvidenceFieldsForm(forms.Form):
 class EvidenceUploadForm(EvidenceFieldsForm):
     upload = forms.FileField(
         label="File",
-        help_text="PDF, PNG, JPEG, Word (.docx), Excel (.xlsx), OpenDocument (.odt, .ods), CSV "
-        "or plain text, smaller than 20 MB",
         error_messages={
             "required": "Select a file to upload",
             "empty": "The selected file is empty",
         },
     )
     field_order = ["upload", "title", "description", "owner", "review_on"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["upload"].help_text = (
+            "PDF, PNG, JPEG, Word (.docx), Excel (.xlsx), OpenDocument (.odt, .ods), CSV or "
+            f"plain text, smaller than {max_upload_bytes() // (1024 * 1024)} MB"
+        )
 
 
 class EvidenceLinkForm(EvidenceFieldsForm):

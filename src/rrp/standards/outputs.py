@@ -279,9 +279,15 @@ def evidence_pack(cycle: AssessmentCycle, *, today: dt.date | None = None) -> IO
         for item in evidence:
             if item.kind != EvidenceKind.FILE:
                 continue
+            # Dated when it was uploaded, so the regulator sees the file's age in the pack.
+            entry = zipfile.ZipInfo(
+                evidence_file_name(item),
+                date_time=timezone.localtime(item.created_at).timetuple()[:6],
+            )
+            entry.compress_type = zipfile.ZIP_DEFLATED
             with (
                 storage.open_verified(item.stored_name, item.sha256) as handle,
-                archive.open(evidence_file_name(item), "w", force_zip64=True) as target,
+                archive.open(entry, "w", force_zip64=True) as target,
             ):
                 while chunk := handle.read(64 * 1024):
                     target.write(chunk)

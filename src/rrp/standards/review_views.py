@@ -152,7 +152,7 @@ def review_home(request: HttpRequest, review_pk: int) -> HttpResponse:
         if not groups or groups[-1][0] != row.statement.subsection:
             groups.append((row.statement.subsection, row.statement.title, []))
         groups[-1][2].append(row)
-    report = selectors.cycle_report(cycle)
+    report = selectors.cycle_report(cycle, compare=False)
     return render(
         request,
         "standards/review_home.html",

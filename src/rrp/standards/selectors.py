@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from rrp.core.scoping import get_in_organisation
 from rrp.organisations.models import Membership, Ward
+from rrp.organisations.roles import PERMISSION_ROLES
 from rrp.standards import rules
 from rrp.standards.indicators import (
     ComputedIndicator,
@@ -49,18 +50,27 @@ def latest_edition() -> StandardsEdition | None:
 # -- people ------------------------------------------------------------------------------------
 
 
-def members_of(organisation: Any) -> QuerySet[Any]:
-    """People with an active role in the organisation: who can own a statement or an action."""
+def owners_of(organisation: Any) -> QuerySet[Any]:
+    """People who can own a statement, evidence or an action: those whose role in the
+    organisation lets them see the compliance pages (an owner must be able to act on it)."""
     return (
         User.objects.filter(
-            memberships__organisation=organisation, memberships__is_active=True, is_active=True
+            memberships__organisation=organisation,
+            memberships__is_active=True,
+            memberships__role__in=PERMISSION_ROLES["standards.view_assessment"],
+            is_active=True,
         )
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
 
 
+def may_own(user: Any, organisation: Any) -> bool:
+    return owners_of(organisation).filter(pk=user.pk).exists()
+
+
 def is_member(user: Any, organisation: Any) -> bool:
+    """Any active role at all: someone who is not independent of the organisation."""
     return Membership.objects.filter(user=user, organisation=organisation, is_active=True).exists()
 
 
@@ -305,11 +315,14 @@ class CycleReport:
     as_of: dt.date
 
 
-def cycle_report(cycle: AssessmentCycle, *, today: dt.date | None = None) -> CycleReport:
+def cycle_report(
+    cycle: AssessmentCycle, *, today: dt.date | None = None, compare: bool = True
+) -> CycleReport:
     """Everything the compliance summary page, the board PDF and the evidence pack show."""
     today = today or timezone.localdate()
     assessments = list(assessments_of(cycle))
-    previous = previous_cycle(cycle)
+    # A peer reviewer sees the invited cycle alone, without last year's figures.
+    previous = previous_cycle(cycle) if compare else None
     before: dict[str, str] | None = None
     if previous is not None:
         before = dict(

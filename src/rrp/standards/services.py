@@ -54,8 +54,9 @@ from rrp.standards.selectors import (
     indicator_period,
     is_member,
     latest_edition,
-    members_of,
+    may_own,
     open_peer_reviews,
+    owners_of,
     unanswered_challenges,
     unrated_count,
 )
@@ -100,7 +101,7 @@ def _history(
     )
 
 
-def _locked_message(cycle: AssessmentCycle) -> str:
+def locked_message(cycle: AssessmentCycle) -> str:
     signed = cycle.signed_off_at.date() if cycle.signed_off_at else None
     when = f" on {signed.day} {signed:%B %Y}" if signed else ""
     return (
@@ -111,7 +112,7 @@ def _locked_message(cycle: AssessmentCycle) -> str:
 
 def _require_open(cycle: AssessmentCycle) -> None:
     if cycle.is_locked:
-        raise ValidationError({"__all__": [_locked_message(cycle)]})
+        raise ValidationError({"__all__": [locked_message(cycle)]})
 
 
 def _require_rating_stage(cycle: AssessmentCycle) -> None:
@@ -122,10 +123,15 @@ def _require_rating_stage(cycle: AssessmentCycle) -> None:
         )
 
 
-def _require_member(user: Any, organisation: Organisation, field: str, what: str) -> None:
-    if user is not None and not is_member(user, organisation):
+def _require_owner(user: Any, organisation: Organisation, field: str, what: str) -> None:
+    if user is not None and not may_own(user, organisation):
         raise ValidationError(
-            {field: [f"The {what} must be someone who works in {organisation.name}"]}
+            {
+                field: [
+                    f"The {what} must be someone in {organisation.name} who can see the "
+                    "compliance pages"
+                ]
+            }
         )
 
 
@@ -518,7 +524,7 @@ def _apply_assessment(
     )
     if problems:
         raise ValidationError(problems)
-    _require_member(owner, cycle.organisation, "owner", "owner")
+    _require_owner(owner, cycle.organisation, "owner", "owner")
     if rating != Rating.NOT_APPLICABLE:
         # The rationale belongs to a not applicable rating only; history keeps the old text.
         na_rationale = na_arrangements = ""
@@ -614,7 +620,7 @@ def assessment_update(
 def _check_evidence_fields(organisation: Organisation, title: str, owner: Any) -> None:
     if not title.strip():
         raise ValidationError({"title": ["Enter a title for the evidence"]})
-    _require_member(owner, organisation, "owner", "evidence owner")
+    _require_owner(owner, organisation, "owner", "evidence owner")
 
 
 def _evidence_created(actor: Actor, evidence: Evidence) -> Evidence:
@@ -722,7 +728,10 @@ def check_record_path(path: str) -> str:
     """An address inside this RRP (like /dashboards/?ward=OAK), never another site."""
     path = path.strip()
     parts = urlsplit(path)
-    if not path.startswith("/") or path.startswith("//") or parts.scheme or parts.netloc:
+    # Browsers read "/\\host" like "//host" (another site), so backslashes and control
+    # characters are refused outright.
+    unsafe = "\\" in path or any(ord(ch) < 32 for ch in path)
+    if unsafe or not path.startswith("/") or path.startswith("//") or parts.scheme or parts.netloc:
         raise ValidationError(
             {"record_path": ["Enter an address in RRP starting with /, like /dashboards/"]}
         )
@@ -941,8 +950,10 @@ def _check_action_fields(
         problems["description"] = ["Describe the action to be taken"]
     if owner is None:
         problems["owner"] = ["Choose who owns the action"]
-    elif not is_member(owner, organisation):
-        problems["owner"] = [f"The owner must be someone who works in {organisation.name}"]
+    elif not may_own(owner, organisation):
+        problems["owner"] = [
+            f"The owner must be someone in {organisation.name} who can see the compliance pages"
+        ]
     if due_on is None:
         problems["due_on"] = ["Enter the date the action is due"]
     elif due_on < today:
@@ -1431,7 +1442,7 @@ def cycle_import(
             "statement", "owner", "cycle"
         )
     }
-    members = {user.get_username().lower(): user for user in members_of(cycle.organisation)}
+    members = {user.get_username().lower(): user for user in owners_of(cycle.organisation)}
     problems: list[str] = []
     seen: set[str] = set()
     planned: list[tuple[ImportRow, StatementAssessment, Any]] = []
@@ -1452,8 +1463,8 @@ def cycle_import(
             owner = members.get(row.owner.lower()) if row.owner else None
             if row.owner and owner is None:
                 problems.append(
-                    f"Row {row.line}: {row.owner} is not someone who works in "
-                    f"{cycle.organisation.name}"
+                    f"Row {row.line}: {row.owner} is not someone in {cycle.organisation.name} "
+                    "who can see the compliance pages"
                 )
                 continue
         rating = assessment.rating if row.rating is None else row.rating

@@ -153,8 +153,8 @@ def cycle_add(request: HttpRequest) -> HttpResponse:
                 period_start=data["period_start"],
                 period_end=data["period_end"],
                 edition=data.get("edition"),
-                scope_sites=list(data["scope_sites"]),
-                scope_wards=list(data["scope_wards"]),
+                scope_sites=list(data.get("scope_sites", [])),
+                scope_wards=list(data.get("scope_wards", [])),
                 copy_from=data["copy_from"],
             ),
         )
@@ -174,7 +174,7 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation(request)
     cycle = selectors.cycle_in(organisation, pk)
     if cycle.is_locked:
-        messages.error(request, services._locked_message(cycle))
+        messages.error(request, services.locked_message(cycle))
         return redirect("standards:cycle", pk=cycle.pk)
     initial = {
         "name": cycle.name,
@@ -194,8 +194,8 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 name=data["name"],
                 period_start=data["period_start"],
                 period_end=data["period_end"],
-                scope_sites=list(data["scope_sites"]),
-                scope_wards=list(data["scope_wards"]),
+                scope_sites=list(data.get("scope_sites", [])),
+                scope_wards=list(data.get("scope_wards", [])),
             ),
         ):
             messages.success(request, "Cycle details saved")
@@ -423,7 +423,7 @@ def _require_rating_stage(request: HttpRequest, cycle: AssessmentCycle) -> HttpR
     if cycle.accepts_ratings:
         return None
     if cycle.is_locked:
-        messages.error(request, services._locked_message(cycle))
+        messages.error(request, services.locked_message(cycle))
     else:
         messages.error(request, "Start the assessment before rating statements or adding evidence")
     return redirect("standards:cycle", pk=cycle.pk)
