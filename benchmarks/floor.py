@@ -104,13 +104,13 @@ def _bed_days(first: str, last: str, group: str, where: str = "") -> str:
     """
 
 
-def _people_in_hospital(first: str, last: str, group: str) -> str:
+def _people_in_hospital(first: str, last: str, group: str, where: str = "") -> str:
     return f"""
     SELECT {group} AS scope, m.month, count(DISTINCT a.patient_id) AS people_in_hospital
     FROM admission a JOIN months m
       ON a.admitted_on < m.month_end AND coalesce(a.discharged_on, DATE '2026-10-20') >= m.month
     JOIN ward w ON w.id = a.ward_id
-    WHERE m.month BETWEEN DATE '{first}' AND DATE '{last}' GROUP BY ALL
+    WHERE m.month BETWEEN DATE '{first}' AND DATE '{last}' {where} GROUP BY ALL
     """
 
 
@@ -122,14 +122,21 @@ CHARACTERISTICS = (
 )
 
 
-def organisation_dashboard(con: duckdb.DuckDBPyConnection) -> list[Any]:
-    """Everything the organisation dashboard shows, for 24 months."""
+def organisation_dashboard(con: duckdb.DuckDBPyConnection, ward: str | None = None) -> list[Any]:
+    """Everything the organisation dashboard shows, for 24 months (or a ward's dashboard)."""
     first, last = PERIOD
     in_period = FIRST.format(first, last)
+    ward_filter = stay_filter = incident_filter = ""
+    if ward is not None:
+        ward_id = con.execute("SELECT id FROM ward WHERE code = ?", [ward]).fetchone()[0]
+        ward_filter = f" AND w.id = {int(ward_id)}"
+        stay_filter = f" AND a.ward_id = {int(ward_id)}"
+        incident_filter = f" AND i.ward_id = {int(ward_id)}"
+        in_period += f" AND iv.ward_id = {int(ward_id)}"
     results = [
-        con.execute(_monthly_parts(first, last, "'org'")).fetchall(),
-        con.execute(_bed_days(first, last, "'org'")).fetchall(),
-        con.execute(_people_in_hospital(first, last, "'org'")).fetchall(),
+        con.execute(_monthly_parts(first, last, "'org'", ward_filter)).fetchall(),
+        con.execute(_bed_days(first, last, "'org'", ward_filter)).fetchall(),
+        con.execute(_people_in_hospital(first, last, "'org'", stay_filter)).fetchall(),
     ]
     for column in ("type_code", "category", "reason",
                    "dayofweek(start_local), hour(start_local)"):
@@ -149,7 +156,8 @@ def organisation_dashboard(con: duckdb.DuckDBPyConnection) -> list[Any]:
         SELECT i.* FROM counted i JOIN (
           SELECT incident_id, min(start_local) AS first_start FROM iv GROUP BY ALL
         ) f ON f.incident_id = i.id
-        WHERE date_trunc('month', f.first_start) BETWEEN DATE '{first}' AND DATE '{last}'""")
+        WHERE date_trunc('month', f.first_start) BETWEEN DATE '{first}' AND DATE '{last}'
+        {incident_filter}""")
     results.append(con.execute(
         "SELECT harm, count(*) FROM period_incidents GROUP BY ALL").fetchall())
     results.append(con.execute("""
@@ -205,7 +213,7 @@ def organisation_dashboard(con: duckdb.DuckDBPyConnection) -> list[Any]:
           ON a.admitted_on < m.month_end
          AND coalesce(a.discharged_on, DATE '2026-10-20') > m.month
         JOIN groups g ON g.id = a.patient_id
-        WHERE m.month BETWEEN DATE '{first}' AND DATE '{last}'
+        WHERE m.month BETWEEN DATE '{first}' AND DATE '{last}' {stay_filter}
         GROUP BY GROUPING SETS ({sets})""").fetchall())
     results.append(con.execute(f"""
         SELECT n FROM (SELECT patient_id, count(*) AS n FROM iv WHERE {in_period} GROUP BY ALL)
@@ -256,6 +264,7 @@ def run(directory: Path) -> dict[str, Any]:
         "load": load_seconds,
         "org_dashboard": timed(lambda: organisation_dashboard(con)),
         "ward_spc": timed(lambda: ward_spc(con)),
+        "ward_dashboard": timed(lambda: organisation_dashboard(con, ward="W01")),
         "measures_year": timed(lambda: measures_year(con), repeats=3),
         "org_months": org_months(con),
     }

@@ -39,8 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GOALS = {"org_dashboard": 0.300, "ward_dashboard": 0.100}
 
 
-def _django() -> None:
-    scratch = Path(tempfile.mkdtemp(prefix="rrp-bench-meta-"))
+def _django(scratch: Path) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rrp.config.settings")
     os.environ["RRP_DEBUG"] = "true"
     os.environ["RRP_VAR_DIR"] = str(scratch)
@@ -83,11 +82,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
     args = parser.parse_args(argv)
 
-    _django()
+    workdir = Path(tempfile.mkdtemp(prefix="rrp-bench-"))
+    _django(workdir)
     sys.path.insert(0, str(ROOT / "tests"))
     from benchmarks import floor, synthetic
 
-    workdir = Path(tempfile.mkdtemp(prefix="rrp-bench-"))
+    began = time.perf_counter()
+    load_before = os.getloadavg()
     server = None
     rows: list[tuple[str, ...]] = []
     checks: list[str] = []
@@ -127,10 +128,10 @@ def main(argv: list[str] | None = None) -> None:
                     ("org_dashboard_cold", "org dashboard (cold)", "org_dashboard"),
                     ("org_dashboard", "org dashboard", "org_dashboard"),
                     ("org_dashboard_exact", "org dashboard, exact", "org_dashboard"),
-                    ("ward_dashboard", "ward dashboard", "ward_spc"),
+                    ("ward_dashboard", "ward dashboard", "ward_dashboard"),
                     ("ward_spc", "ward SPC (API)", "ward_spc"),
                     ("measures_year", "MHSDS measures, year", "measures_year"),
-                    ("after_new_incident", "after a new incident", "ward_spc"),
+                    ("after_new_incident", "after a new incident", "ward_dashboard"),
                 ):
                     seconds = result[key]
                     ratio = seconds / base[floor_key] if base[floor_key] else float("nan")
@@ -142,7 +143,8 @@ def main(argv: list[str] | None = None) -> None:
                     rows.append((f"{size:,}", database, label, _ms(seconds),
                                  _ms(base[floor_key]), f"{ratio:.1f}x",
                                  _mb(memory) if memory else "", verdict))
-            shutil.rmtree(directory, ignore_errors=not args.keep) if not args.keep else None
+            if not args.keep:
+                shutil.rmtree(directory, ignore_errors=True)
     finally:
         if server is not None:
             server.stop()
@@ -163,6 +165,11 @@ def main(argv: list[str] | None = None) -> None:
     print()
     for check in checks:
         print(check)
+    print(
+        f"\nWhole run {time.perf_counter() - began:,.0f} s on {os.cpu_count()} cores; load average "
+        f"{load_before[0]:.1f} at the start and {os.getloadavg()[0]:.1f} at the end (other "
+        "work on the machine slows every time above)."
+    )
 
 
 if __name__ == "__main__":

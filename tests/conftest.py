@@ -52,9 +52,6 @@ DATABASE_FIXTURES = {
     "rrp_cli_databases",
 }
 
-ALL_ROLES = (
-    "ward_staff", "ward_manager", "doctor", "rrp_lead", "board", "trainer", "auditor", "org_admin",
-)
 TEST_PASSWORD = "correct-horse-battery-staple-42"  # passes the password validators
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -505,7 +502,7 @@ class RrpCli:
             capture_output=True,
             text=True,
             env={**self.env, **(env or {})},
-            timeout=120,
+            timeout=600,  # seed-demo writes two years of records
             check=False,
         )
 

@@ -125,3 +125,16 @@ def test_the_open_segregation_is_carried_into_the_current_month(provider: dict[s
     assert value(provider, "MHS77", scope_ward(provider["ash"].pk), current) == 1
     # Not yet the end of the month: no active days are counted for it.
     assert value(provider, "MHS147", scope_ward(provider["ash"].pk), current) is None
+
+
+def test_someone_restrained_without_a_recorded_stay_was_in_hospital(
+    organisation: Any, ward: Any, make_patient: Any, make_admission: Any, record: Any,
+    up_to_date: Any,
+) -> None:
+    # One person with a stay, never restrained; one restrained with no stay recorded.
+    make_admission(make_patient("P1"), ward, dt.date(2026, 3, 1))
+    record(ward, make_patient("P2"), "2026-03-10 10:00", [("07", 0, 5)])
+    up_to_date(organisation)
+    parts = measures.monthly_parts(organisation, [SCOPE_ORG], [MARCH])[SCOPE_ORG][MARCH]
+    assert (parts.people, parts.people_in_hospital, parts.people_without_stay) == (1, 1, 1)
+    assert measures.MEASURE_BY_ID["MHS97"].value(parts) == pytest.approx(50)

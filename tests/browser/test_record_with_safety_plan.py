@@ -4,8 +4,9 @@ browser.
 Given Jo Bloggs on Oak Ward, whose current safety plan records asthma and Jo's wish never to be
 held face down, when a nurse records a prone restraint for Jo, then Jo's plan appears as soon
 as she chooses Jo, the care plan question is answered from the plan, and on submitting she sees
-the plan's warnings, not an error; she submits anyway and the record is saved. Every page, and
-the form once the plan is drawn in, passes the accessibility check (issue 6).
+the plan's warnings, not an error; she submits anyway and the record is saved, and the ward page
+asks for the plan review and for a plan for the person who has none. Every page, and the form
+once the plan is drawn in, passes the accessibility check (issue 6).
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ def nurse_and_jo(
     colleague("kim", "Kim Ode")
     jo = make_patient(local_id="P1001", given_name="Jo", family_name="Bloggs")
     make_admission(jo, oak, admitted_on=dt.date(2026, 9, 1))
+    sam = make_patient(local_id="P1002", given_name="Sam", family_name="Okoro")  # no plan
+    make_admission(sam, oak, admitted_on=dt.date(2026, 9, 20))
     careplans.safety_plan_version_create(
         actor=Actor(user=nurse, via="web"),
         patient=jo,
@@ -145,3 +148,13 @@ def test_a_nurse_sees_the_plan_and_its_warning_and_submits_a_prone_restraint_any
     expect(page.locator(".nhsuk-notification-banner")).to_contain_text("submitted")
     assert (incident.status, incident.in_care_plan) == ("submitted", False)
     assert [i.type_code for i in incident.interventions.all()] == ["01"]
+
+    # And the ward page asks for Jo's plan to be reviewed, and for a plan for Sam, who has none
+    page = visit("/wards/OAK/")
+    expect(page.get_by_role("table", name="Duties due and overdue on Oak Ward, overdue first")
+           ).to_contain_text("Care plan and risk assessment review")
+    plans = page.get_by_role("table", name="People on Oak Ward whose safety plan is overdue or "
+                                           "missing")
+    expect(plans.get_by_role("row")).to_have_count(2)
+    expect(plans.get_by_role("row").nth(1)).to_contain_text("Sam Okoro")
+    expect(plans.get_by_role("row").nth(1)).to_contain_text("No plan")

@@ -76,3 +76,16 @@ def test_signing_in_outside_the_demo_lists_no_accounts(db: None, visit: Any) -> 
     heading = page.get_by_role("heading", name="Sign in to Reducing Restrictive Practice")
     expect(heading).to_be_visible()
     expect(page.get_by_text("Demo accounts")).to_have_count(0)
+
+
+def test_every_page_links_to_the_accessibility_statement(
+    db: None, visit: Any, checked: Any
+) -> None:
+    # Given someone on the sign-in page
+    page = visit("/sign-in/")
+    # When they follow the footer's accessibility statement link
+    page.locator("footer").get_by_role("link", name="Accessibility statement").click()
+    page.wait_for_url("**/accessibility/")
+    checked(page)
+    # Then they can read it without signing in
+    expect(page.get_by_role("heading", level=1)).to_have_text("Accessibility statement")

@@ -53,8 +53,12 @@ def test_the_ward_page_shows_plans_past_review_and_people_without_a_plan(
         "Jo Test P1001 3 August 2026 Review overdue Review was due 1 September 2026",
         "Sam Test P1002 3 August 2026 No plan",
     ]
-    # Still beside what the ward must act on after uses of force.
-    assert "Duties due and overdue" in text and "Recent uses of force" in text
+    # After the duties the ward must act on, before the history of uses of force.
+    assert (
+        text.index("Duties due and overdue")
+        < text.index("Safety plans on Oak Ward")
+        < text.index("Recent uses of force")
+    )
 
 
 def test_people_who_do_not_read_safety_plans_do_not_see_the_list(

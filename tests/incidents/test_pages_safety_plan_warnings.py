@@ -152,3 +152,41 @@ def test_a_draft_submitted_from_its_page_shows_the_warnings_first(
     assert nurse_client.post(f"/uses-of-force/{draft.pk}/change/", form).status_code == 302
     draft.refresh_from_db()
     assert draft.status == "submitted"
+
+
+def test_an_amendment_that_adds_a_conflict_is_warned_about_before_it_is_saved(
+    nurse_client: Any, oak_nurse: Any, jo_with_asthma: Any, clock: Any,
+) -> None:
+    prone_only = restraint_form(
+        jo_with_asthma, oak_nurse,
+        **{"interventions-0-ended_at": "1210", "interventions-1-type_code": None,
+           "interventions-1-started_at": None, "interventions-1-ended_at": None},
+    )
+    form = form_from(nurse_client.post(URL, prone_only))
+    form["action"] = "submit"
+    nurse_client.post(URL, form)
+    incident = Incident.objects.get()
+    change = f"/uses-of-force/{incident.pk}/change/"
+    # The change page shows the warnings already recorded; she adds the supine restraint.
+    opened = nurse_client.get(change)
+    assert "Prone restraint (face down) is risky for this person" in text_of(opened)
+    form = form_from(opened)
+    form.update({
+        "action": "save", "change_reason": "He was turned onto his back after 4 minutes",
+        "interventions-0-ended_at": "1204", "interventions-1-type_code": "09",
+        "interventions-1-started_at": "1204", "interventions-1-ended_at": "1210",
+    })
+
+    warned = nurse_client.post(change, form)
+
+    assert warned.status_code == 200
+    assert "Supine restraint (face up) is risky for this person" in text_of(warned)
+    assert "Save the change anyway" in text_of(warned)
+    incident.refresh_from_db()
+    assert incident.version == 1
+    form = form_from(warned)
+    form["action"] = "save"
+    assert nurse_client.post(change, form).status_code == 302
+    incident.refresh_from_db()
+    assert incident.version == 2
+    assert [i.type_code for i in incident.interventions.all()] == ["01", "09"]

@@ -29,9 +29,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return redirect(target or settings.LOGIN_REDIRECT_URL)
     demo_accounts = []
     if settings.DEMO_MODE:
-        from rrp.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+        from rrp.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, OTHER_PROVIDER_ACCOUNTS
 
-        demo_accounts = [dict(a, password=DEMO_PASSWORD) for a in DEMO_ACCOUNTS]
+        demo_accounts = [
+            dict(a, password=DEMO_PASSWORD) for a in DEMO_ACCOUNTS + OTHER_PROVIDER_ACCOUNTS
+        ]
     demo_rows = [
         [{"text": a["username"]}, {"text": a["role_label"]}, {"text": a["sees"]}]
         for a in demo_accounts

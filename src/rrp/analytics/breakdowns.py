@@ -259,13 +259,6 @@ def prone_callout(cells: Cells, rule: Rule) -> ProneCallout:
     )
 
 
-def categories_table(cells: Cells, rule: Rule) -> Table:
-    return count_table(
-        "categories", "Restrictive interventions by kind of force", "Kind of force",
-        cells["category"], list(cat.CATEGORY_LABELS), cat.CATEGORY_LABELS, rule,
-    )
-
-
 def reasons_table(cells: Cells, rule: Rule) -> Table:
     return count_table(
         "reasons", "Why force was used", "Reason", cells["reason"], list(cat.REASON_LABELS),
@@ -803,10 +796,3 @@ def under_reporting(
                                    probability)
                 )
     return found
-
-
-def totals(rows: Iterable[tuple[str, int]]) -> dict[str, int]:
-    out: dict[str, int] = defaultdict(int)
-    for key, n in rows:
-        out[key] += n
-    return out

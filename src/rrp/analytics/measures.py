@@ -14,15 +14,13 @@ maxima of durations are not, and MHS137 is hidden when MHS136 or MHS77 is small.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any, Final, Literal
 
 from django.conf import settings
 
-from rrp.analytics import categories as cat
 from rrp.analytics import disclosure
 from rrp.analytics.models import (
     SCOPE_ORG,
@@ -46,6 +44,7 @@ class Parts:
     interventions: int = 0
     incidents: int = 0
     people: int = 0
+    people_without_stay: int = 0
     people_in_hospital: int = 0
     minutes_sum: float = 0.0
     minutes_n: int = 0
@@ -126,6 +125,14 @@ def _share(
     return compute
 
 
+def _people_in_hospital_share(p: Parts) -> tuple[float, float, float | None]:
+    """MHS97: people restrained over people in hospital in the month. Someone restrained on a
+    ward was in hospital even if their stay is missing, so the denominator is everyone with a
+    stay plus anyone restrained without one (the two sets' union)."""
+    in_hospital = p.people_in_hospital + p.people_without_stay
+    return p.people, in_hospital, _div(p.people, in_hospital, 100.0)
+
+
 @dataclass(frozen=True)
 class Measure:
     id: str
@@ -151,7 +158,7 @@ MEASURES: Final[tuple[Measure, ...]] = (
     Measure("MHS76", "People subject to restrictive interventions", "count", "decrease",
             _count("people"), decimals=0),
     Measure("MHS97", "People in hospital subject to a restrictive intervention (%)", "percent",
-            "decrease", _share("people", "people_in_hospital"), publish="percentage"),
+            "decrease", _people_in_hospital_share, publish="percentage"),
     Measure("MHS136", "Restrictive intervention incidents", "count", "decrease",
             _count("incidents"), decimals=0),
     Measure("MHS137", "Restrictive interventions per incident", "ratio", "decrease",
@@ -351,24 +358,6 @@ def series(
     return points
 
 
-def total_parts(parts: Iterable[Parts]) -> Parts:
-    """Additive parts over several months (people are not additive: left at the maximum, which
-    is a floor on the true number over the period)."""
-    total = Parts()
-    for p in parts:
-        for name in PART_FIELDS:
-            value = getattr(p, name)
-            if name.startswith("people") or name.endswith("_max"):
-                current = getattr(total, name)
-                if value is not None and (current is None or value > current):
-                    setattr(total, name, value)
-            else:
-                setattr(total, name, getattr(total, name) + value)
-        total.bed_days += p.bed_days
-        total.has_bed_days = total.has_bed_days or p.has_bed_days
-    return total
-
-
 def by_level(
     organisation: Any,
     measure: Measure,
@@ -379,14 +368,3 @@ def by_level(
     scopes = scopes_for(organisation, level)
     parts = monthly_parts(organisation, [s.key for s in scopes], months)
     return [(scope, series(measure, parts[scope.key], rule)) for scope in scopes]
-
-
-def months_ending(last: dt.date, count: int) -> list[dt.date]:
-    return [cat.add_months(cat.month_start(last), -n) for n in range(count - 1, -1, -1)]
-
-
-def group_by_scope(rows: Iterable[tuple[str, Any]]) -> dict[str, list[Any]]:
-    grouped: dict[str, list[Any]] = defaultdict(list)
-    for scope, value in rows:
-        grouped[scope].append(value)
-    return grouped

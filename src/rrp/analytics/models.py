@@ -141,7 +141,9 @@ class DutyFact(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["organisation", "status", "month"], name="analytics_duty_org"),
+            # Open duties of a ward (or all wards) in a period: what the pages count as overdue.
+            models.Index(fields=["organisation", "status", "ward", "month"],
+                         name="analytics_duty_org"),
         ]
 
 
@@ -183,6 +185,9 @@ class MonthlyMeasure(models.Model):
     interventions = models.PositiveIntegerField(default=0)  # MHS77
     incidents = models.PositiveIntegerField(default=0)  # MHS136
     people = models.PositiveIntegerField(default=0)  # MHS76
+    # People restrained here this month with no ward stay recorded here this month: they were
+    # in hospital (the record says so), so MHS97's denominator counts them too.
+    people_without_stay = models.PositiveIntegerField(default=0)
     minutes_sum = models.FloatField(default=0)  # MHS98 = sum / n, MHS99 = max
     minutes_n = models.PositiveIntegerField(default=0)
     minutes_max = models.FloatField(null=True)

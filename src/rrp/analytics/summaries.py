@@ -650,6 +650,25 @@ def _hospital_rows(
     return people, nights
 
 
+def _present(
+    organisation_id: int, months: Sequence[dt.date], today: dt.date
+) -> dict[tuple[int, dt.date], set[int]]:
+    """Who had a stay on each ward in each month (any day of it)."""
+    month_set = set(months)
+    first = min(months)
+    last_exclusive = cat.next_month(max(months))
+    present: dict[tuple[int, dt.date], set[int]] = defaultdict(set)
+    for ward_id, patient_id, admitted, discharged in _stays(organisation_id, first,
+                                                            last_exclusive):
+        last_day = discharged if discharged is not None else today
+        if last_day < first:
+            continue
+        for month in cat.months_between(max(admitted, first), min(last_day, last_exclusive)):
+            if month in month_set and admitted < cat.next_month(month) and last_day >= month:
+                present[(ward_id, month)].add(patient_id)
+    return present
+
+
 def _sum_into_parents(
     model: type[Model],
     organisation_id: int,
@@ -696,6 +715,7 @@ def refresh_facts_months(
     organisation_id: int,
     months: Iterable[dt.date],
     *,
+    now: dt.datetime,
     ward_ids: set[int] | None = None,
 ) -> None:
     """Recompute the summaries made from the facts (measures, breakdowns, people per month) for
@@ -703,6 +723,7 @@ def refresh_facts_months(
     above them."""
     wanted = sorted(set(months))
     wards = _wards(organisation_id)
+    today = timezone.localtime(now, local_zone()).date()
     for start in range(0, len(wanted), MONTHS_PER_REFRESH):
         chunk = wanted[start : start + MONTHS_PER_REFRESH]
         parents = _parents(wards, ward_ids)
@@ -721,10 +742,24 @@ def refresh_facts_months(
         patient_months.delete()
 
         measures = _measure_rows(organisation_id, chunk, scopes)
+        facts = InterventionFact.objects.filter(month_q, organisation_id=organisation_id)
+        if ward_ids is not None:
+            facts = facts.filter(ward_id__in=ward_ids)
+        patient_rows = list(
+            facts.values("ward_id", "month", "patient_id").annotate(
+                interventions=Count("id", filter=_FIRST)
+            ).order_by()
+        )
+        for key, n in _people_without_stay(
+            organisation_id, chunk, wards, scopes, patient_rows, ward_ids, today
+        ).items():
+            if key in measures:
+                measures[key]["people_without_stay"] = n
         _insert(
             MonthlyMeasure,
             [
-                {"organisation_id": organisation_id, "scope": scope, "month": month, **values}
+                {"organisation_id": organisation_id, "scope": scope, "month": month,
+                 "people_without_stay": 0, **values}
                 for (scope, month), values in measures.items()
             ],
         )
@@ -742,18 +777,39 @@ def refresh_facts_months(
         )
         _sum_into_parents(MonthlyBreakdown, organisation_id, chunk, parents,
                           ("interventions", "incidents", "count"))
-        facts = InterventionFact.objects.filter(month_q, organisation_id=organisation_id)
-        if ward_ids is not None:
-            facts = facts.filter(ward_id__in=ward_ids)
-        _insert(
-            PatientMonth,
-            [
-                {"organisation_id": organisation_id, **row}
-                for row in facts.values("ward_id", "month", "patient_id").annotate(
-                    interventions=Count("id", filter=_FIRST)
-                ).order_by()
-            ],
+        _insert(PatientMonth, [{"organisation_id": organisation_id, **r} for r in patient_rows])
+
+
+def _people_without_stay(
+    organisation_id: int,
+    months: Sequence[dt.date],
+    wards: dict[int, tuple[int | None, str]],
+    scopes: set[str] | None,
+    changed_rows: list[dict[str, Any]],
+    ward_ids: set[int] | None,
+    today: dt.date,
+) -> dict[tuple[str, dt.date], int]:
+    """(scope, month) -> people restrained in the scope that month with no stay in it."""
+    rows = [(r["ward_id"], r["month"], r["patient_id"]) for r in changed_rows]
+    if ward_ids is not None:
+        # The parents above the changed wards count the other wards' people too.
+        rows += list(
+            PatientMonth.objects.filter(
+                _month_filter(months), organisation_id=organisation_id
+            ).exclude(ward_id__in=ward_ids).values_list("ward_id", "month", "patient_id")
         )
+    present = _present(organisation_id, months, today)
+    ward_scopes = {ward_id: scopes_of_ward(ward_id, wards) for ward_id in wards}
+    restrained: dict[tuple[str, dt.date], set[int]] = defaultdict(set)
+    stayed: dict[tuple[str, dt.date], set[int]] = defaultdict(set)
+    for (ward_id, month), patients in present.items():
+        for scope in ward_scopes.get(ward_id, ()):
+            stayed[(scope, month)].update(patients)
+    for ward_id, month, patient_id in rows:
+        for scope in ward_scopes.get(ward_id, ()):
+            if scopes is None or scope in scopes:
+                restrained[(scope, month)].add(patient_id)
+    return {key: len(people - stayed.get(key, set())) for key, people in restrained.items()}
 
 
 def refresh_population_months(
@@ -824,6 +880,7 @@ def rebuild(organisation: Any, *, now: dt.datetime | None = None) -> None:
     Incident = apps.get_model("incidents.Incident")
     organisation_id = organisation.pk if hasattr(organisation, "pk") else int(organisation)
     with transaction.atomic():
+        _lock(organisation_id)
         SummaryDirty.objects.filter(organisation_id=organisation_id).delete()
         for model in (InterventionFact, DutyFact, PatientMonth, MonthlyMeasure, MonthlyBreakdown,
                       MonthlyPopulation, GroupBedDays):
@@ -844,12 +901,20 @@ def rebuild(organisation: Any, *, now: dt.datetime | None = None) -> None:
         current = local_month(now, local_zone())
         if first is not None:
             every_month = cat.months_between(first, current)
-            refresh_facts_months(organisation_id, every_month)
+            refresh_facts_months(organisation_id, every_month, now=now)
             refresh_population_months(organisation_id, every_month, now=now, patients=patients)
         SummaryState.objects.update_or_create(
             organisation_id=organisation_id,
             defaults={"open_through": current, "rebuilt_at": now, "refreshed_at": now},
         )
+
+
+def _lock(organisation_id: int) -> None:
+    """One refresher per organisation at a time: a row lock on PostgreSQL (a second reader
+    waits, then finds nothing left to do); SQLite's transactions take the write lock at
+    their start already."""
+    Organisation = apps.get_model("organisations.Organisation")
+    list(Organisation.objects.select_for_update().filter(pk=organisation_id).values_list("pk"))
 
 
 def bring_up_to_date(organisation: Any, *, now: dt.datetime | None = None) -> None:
@@ -858,16 +923,16 @@ def bring_up_to_date(organisation: Any, *, now: dt.datetime | None = None) -> No
     organisation_id = organisation.pk
     current = local_month(now, local_zone())
     state = SummaryState.objects.filter(organisation_id=organisation_id).first()
-    if state is None:
-        rebuild(organisation, now=now)
-        return
-    pending = SummaryDirty.objects.filter(organisation_id=organisation_id).exists()
-    if not pending and state.open_through >= current:
-        return
+    if state is not None:
+        pending = SummaryDirty.objects.filter(organisation_id=organisation_id).exists()
+        if not pending and state.open_through >= current:
+            return
     with transaction.atomic():
-        # One refresher per organisation at a time (PostgreSQL row lock; SQLite transactions
-        # already take the write lock up front).
-        state = SummaryState.objects.select_for_update().get(organisation_id=organisation_id)
+        _lock(organisation_id)
+        state = SummaryState.objects.filter(organisation_id=organisation_id).first()
+        if state is None:
+            rebuild(organisation, now=now)
+            return
         dirty = list(SummaryDirty.objects.filter(organisation_id=organisation_id).order_by("id"))
         if any(d.kind == SummaryDirty.EVERYTHING for d in dirty):
             rebuild(organisation, now=now)
@@ -923,16 +988,18 @@ def _apply(
             population_months = {m for m in population_months if first <= m <= current}
     touched = rebuild_incident_facts(organisation_id, incident_ids, now) if incident_ids else set()
     if rolled_over:
-        refresh_facts_months(organisation_id, rolled_over)
+        refresh_facts_months(organisation_id, rolled_over, now=now)
     if population_months:
         refresh_population_months(organisation_id, population_months, now=now)
+        # Who was restrained without a stay depends on the stays too.
+        refresh_facts_months(organisation_id, population_months - set(rolled_over), now=now)
     by_ward_months: dict[int, set[dt.date]] = defaultdict(set)
     for month, ward_id in touched:
-        if month not in rolled_over:
+        if month not in rolled_over and month not in population_months:
             by_ward_months[ward_id].add(month)
     # Wards that changed the same months are refreshed together, each month once.
     months_to_wards: dict[tuple[dt.date, ...], set[int]] = defaultdict(set)
     for ward_id, ward_months in by_ward_months.items():
         months_to_wards[tuple(sorted(ward_months))].add(ward_id)
     for months_changed, ward_ids in months_to_wards.items():
-        refresh_facts_months(organisation_id, months_changed, ward_ids=ward_ids)
+        refresh_facts_months(organisation_id, months_changed, now=now, ward_ids=ward_ids)

@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from rrp.api.permissions import api_actor, require
@@ -94,13 +94,13 @@ def patient_list(request: HttpRequest, q: str = "") -> Any:
 
 
 @router.post("/patients", response={201: Created})
-def patient_create(request: HttpRequest, payload: PatientIn) -> tuple[int, Created]:
+def patient_create(request: HttpRequest, payload: PatientIn) -> Status[Created]:
     require(request, "patients.change_patient")
     patient = services.patient_create(
         actor=api_actor(request), organisation=request.organisation,  # type: ignore[attr-defined]
         **payload.model_dump(),
     )
-    return 201, Created(id=patient.pk)
+    return Status(201, Created(id=patient.pk))
 
 
 @router.get("/patients/{patient_id}", response=PatientOut)

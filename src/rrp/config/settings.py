@@ -226,6 +226,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 # Uploaded evidence lives outside the web root and is never served by the static server.
 MEDIA_ROOT = VAR_DIR / "uploads"
+# Largest evidence file accepted (standards uploads); the proxy in front should match it.
+RRP_EVIDENCE_MAX_BYTES = env_int("RRP_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 
 EMAIL_HOST = env_str("RRP_EMAIL_HOST", "")
 EMAIL_BACKEND = (

@@ -30,3 +30,11 @@ DEMO_ACCOUNTS: list[dict[str, str]] = [
      "full_name": "Lee Morgan", "job_title": "RRP system administrator",
      "sees": "Wards, bed days, people and the audit trail"},
 ]
+
+# People of the second synthetic provider (Eastfield, ZZ8), made by the compliance demo step:
+# listed on the sign-in page too, so the peer review can be tried.
+OTHER_PROVIDER_ACCOUNTS: list[dict[str, str]] = [
+    {"username": "peer", "role": "rrp_lead", "role_label": "Peer reviewer (another provider)",
+     "full_name": "Nadia Rahman", "job_title": "Restrictive practice lead, Eastfield",
+     "sees": "Only the compliance self-assessment she was invited to review"},
+]

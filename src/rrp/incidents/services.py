@@ -298,6 +298,21 @@ def _apply_top_level(incident: Incident, data: IncidentInput) -> None:
     incident.patient = data.patient
     for name in _TOP_LEVEL:
         setattr(incident, name, getattr(data, name))
+    answer = in_care_plan_from_plan(data)
+    if answer is not None:
+        incident.in_care_plan = answer
+
+
+def in_care_plan_from_plan(data: IncidentInput) -> bool | None:
+    """s.6(5)(d) answered from the safety plan in force when force was first used (standard
+    2.3), so pages and API give the same answer; None when there was no plan to answer from."""
+    from rrp.careplans.selectors import safety_plan_at  # careplans builds on incidents
+    from rrp.careplans.warnings import types_in_plan
+
+    if data.started_at is None or data.patient is None:
+        return None
+    plan = safety_plan_at(data.patient, data.started_at)
+    return types_in_plan(plan, [i.type_code for i in data.interventions]) if plan else None
 
 
 @transaction.atomic

@@ -485,8 +485,7 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def incident_submit(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _incident(request, pk)
 
-    def as_form() -> tuple[IncidentRecording, IncidentInput]:
-        stored = services.input_from_incident(incident)
+    def as_form(stored: IncidentInput) -> IncidentRecording:
         return IncidentRecording(
             None,
             organisation=_organisation(request),
@@ -494,14 +493,15 @@ def incident_submit(request: HttpRequest, pk: int) -> HttpResponse:
             can_see_names=_can(request, "patients.view_identifiable"),
             today=timezone.localdate(),
             initial=stored,
-        ), stored
+        )
 
     if incident.status == codes.Status.DRAFT and not incident.is_entered_in_error:
-        # A draft submitted from its page has had no chance to show the plan's warnings.
-        recording, stored = as_form()
+        # A draft submitted from its page has not shown the plan's warnings: show them first,
+        # on the draft's change page form, whose "Submit anyway" saves and submits it.
+        stored = services.input_from_incident(incident)
         check = _check_of(request, stored)
         if check.warnings:
-            return _render_recording(request, recording, incident, check=check, confirm=True)
+            return _render_recording(request, as_form(stored), incident, check=check, confirm=True)
     try:
         services.incident_submit(actor=actor_from(request), incident=incident)
     except ValidationError as error:
@@ -509,7 +509,7 @@ def incident_submit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.info(request, " ".join(m for ms in _problems(error).values() for m in ms))
             return redirect("incidents:detail", pk=incident.pk)
         # Show the draft as a form with every problem on its field.
-        recording, _stored = as_form()
+        recording = as_form(services.input_from_incident(incident))
         recording.show_stored_problems(_problems(error))
         return _render_recording(request, recording, incident)
     messages.success(
