@@ -141,8 +141,9 @@ class DutyFact(models.Model):
 
     class Meta:
         indexes = [
-            # Open duties of a ward (or all wards) in a period: what the pages count as overdue.
-            models.Index(fields=["organisation", "status", "ward", "month"],
+            # Open duties of a ward (or all wards) in a period, by kind and due time: what the
+            # pages count as overdue, read from the index alone.
+            models.Index(fields=["organisation", "status", "month", "ward", "kind", "due_at"],
                          name="analytics_duty_org"),
         ]
 
