@@ -236,7 +236,7 @@ class MonthlyBreakdown(models.Model):
     scope = models.CharField(max_length=40)
     month = models.DateField()
     dimension = models.CharField(max_length=32)
-    key = models.CharField(max_length=48)
+    key = models.CharField(max_length=120)
     interventions = models.PositiveIntegerField(default=0)
     incidents = models.PositiveIntegerField(default=0)
     count = models.PositiveIntegerField(default=0)
@@ -277,7 +277,7 @@ class GroupBedDays(models.Model):
     scope = models.CharField(max_length=40)
     month = models.DateField()
     dimension = models.CharField(max_length=32)
-    key = models.CharField(max_length=48)
+    key = models.CharField(max_length=120)
     bed_days = models.PositiveIntegerField(default=0)
 
     class Meta:
