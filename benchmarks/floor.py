@@ -128,7 +128,9 @@ def organisation_dashboard(con: duckdb.DuckDBPyConnection, ward: str | None = No
     in_period = FIRST.format(first, last)
     ward_filter = stay_filter = incident_filter = ""
     if ward is not None:
-        ward_id = con.execute("SELECT id FROM ward WHERE code = ?", [ward]).fetchone()[0]
+        found = con.execute("SELECT id FROM ward WHERE code = ?", [ward]).fetchone()
+        assert found is not None, ward
+        ward_id = found[0]
         ward_filter = f" AND w.id = {int(ward_id)}"
         stay_filter = f" AND a.ward_id = {int(ward_id)}"
         incident_filter = f" AND i.ward_id = {int(ward_id)}"

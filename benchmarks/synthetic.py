@@ -261,8 +261,8 @@ def generate(interventions: int, directory: Path, seed: int = 20261020) -> dict[
             end_moment = moment + dt.timedelta(minutes=minutes)
             rows.append((type_code, moment, end_moment))
             moment = end_moment
-        ended = rows[-1][2]
-        if ended > now:
+        ended: dt.datetime | None = rows[-1][2]
+        if ended is not None and ended > now:
             ended = None
         status_roll = rng.random()
         status = "draft" if status_roll < 0.02 else "closed" if status_roll < 0.5 else "submitted"

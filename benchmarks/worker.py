@@ -71,9 +71,9 @@ def load(directory: Path) -> dict[str, float]:
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 with path.open("rb") as handle:
-                    header = handle.readline().decode().strip()
+                    columns = handle.readline().decode().strip()
                     statement = (
-                        f"COPY {table} ({header}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+                        f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
                     )
                     with cursor.cursor.copy(statement) as copy:
                         while chunk := handle.read(1 << 20):

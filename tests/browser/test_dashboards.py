@@ -63,10 +63,12 @@ def test_a_board_member_reads_the_organisation_and_a_ward_dashboard(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Restrictive practice dashboard")
     summary = page.get_by_role("table", name="Summary of measures for Example NHS Trust")
     row = summary.get_by_role("row").filter(has_text="MHS96")
-    expect(row).to_contain_text("variation")
     expect(row).to_contain_text("No target set")
-    # And small numbers are hidden, because a board member is outside the treating team
+    # And small numbers are hidden, because a board member is outside the treating team: a
+    # month of 1 to 3 interventions on one person is not published, nor charted
     expect(page.get_by_text("Small numbers are hidden.")).to_be_visible()
+    expect(row).to_contain_text("*")
+    expect(row).to_contain_text("Small numbers hidden: not charted")
     # When they choose Oak Ward
     page.get_by_label("Area").select_option(label="Oak Ward (OAK)")
     page.get_by_role("button", name="Show").click()

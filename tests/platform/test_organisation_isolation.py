@@ -274,7 +274,8 @@ def other_provider(
     from rrp.organisations.services import bed_days_set
 
     settings.MEDIA_ROOT = tmp_path / "uploads"  # B's evidence files
-    org_b = make_organisation(ods_code="B2B", name="Bravo Secret Health NHS Trust")
+    # Six characters: a 3-letter marker could turn up by chance inside a random CSRF token.
+    org_b = make_organisation(ods_code="BRAVO9", name="Bravo Secret Health NHS Trust")
     ward_b = make_ward(code="BXWARD", name="Bravoward Secret", organisation=org_b)
     patient_b = make_patient(
         local_id="BSECRET1", organisation=org_b, given_name="Zebedee", family_name="Bravoson",
