@@ -1,10 +1,12 @@
 """The provisioning commands are a contract for scripts: exactly these arguments, a new API
 token alone on stdout, and for bad arguments one line on stderr naming the problem and a
-non-zero exit. Each test runs the real `rrp` console script in a subprocess against a fresh
-database of its own."""
+non-zero exit. The tests run the real `rrp` console script in a subprocess against a fresh
+database of their own (loading the whole demo that way takes minutes, so that one test loads
+the platform's part in-process)."""
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
@@ -107,19 +109,28 @@ def test_token_issue_prints_only_a_token_that_works_against_the_api(
     assert without_token == 401
 
 
-def test_seed_demo_loads_the_synthetic_provider(rrp_cli: Any) -> None:
-    out = ok(rrp_cli, "seed-demo", "--seed", "7")
-    assert "ZZ9" in out
-    counts = query(rrp_cli, (
-        "import json\n"
-        "from rrp.organisations.models import Ward, Site\n"
-        "from rrp.patients.models import Patient\n"
-        "print(json.dumps([Ward.objects.count(), Site.objects.count(),"
-        " Patient.objects.count() > 100]))"
-    ))
-    assert counts == [6, 2, True]
-    line = refused(rrp_cli, "seed-demo")
-    assert "already loaded" in line
+def test_seed_demo_refuses_to_load_the_demo_provider_twice(rrp_cli: Any) -> None:
+    ok(rrp_cli, "org", "add", "--ods-code", "ZZ9", "--name", "Already here")
+    line = refused(rrp_cli, "seed-demo", "--seed", "7")
+    assert "ZZ9 is already loaded" in line
+
+
+def test_seed_demo_loads_the_synthetic_provider(
+    db: None, demo_without_other_capabilities: None
+) -> None:
+    """In-process, with the platform's part only: the whole demo through the console script
+    takes a minute or more, and the capabilities' own demo tests load all of it."""
+    from django.core.management import call_command
+
+    from rrp.organisations.models import Site, Ward
+    from rrp.patients.models import Patient
+
+    out = io.StringIO()
+    call_command("seed-demo", "--seed", "7", stdout=out)
+    assert "Loaded the synthetic demo provider" in out.getvalue()
+    assert "(ZZ9)" in out.getvalue()
+    assert (Ward.objects.count(), Site.objects.count()) == (6, 2)
+    assert Patient.objects.count() > 100
 
 
 @pytest.mark.parametrize(
