@@ -122,10 +122,15 @@ CHARACTERISTICS = (
 )
 
 
-def organisation_dashboard(con: duckdb.DuckDBPyConnection, ward: str | None = None) -> list[Any]:
-    """Everything the organisation dashboard shows, for 24 months (or a ward's dashboard)."""
+def organisation_dashboard(
+    con: duckdb.DuckDBPyConnection, ward: str | None = None, type_code: str | None = None
+) -> list[Any]:
+    """Everything the organisation dashboard shows, for 24 months (or a ward's dashboard; or
+    with the breakdowns filtered to one type of intervention)."""
     first, last = PERIOD
     in_period = FIRST.format(first, last)
+    if type_code is not None:
+        in_period += f" AND iv.type_code = '{type_code}'"
     ward_filter = stay_filter = incident_filter = ""
     if ward is not None:
         found = con.execute("SELECT id FROM ward WHERE code = ?", [ward]).fetchone()
@@ -267,6 +272,7 @@ def run(directory: Path) -> dict[str, Any]:
         "org_dashboard": timed(lambda: organisation_dashboard(con)),
         "ward_spc": timed(lambda: ward_spc(con)),
         "ward_dashboard": timed(lambda: organisation_dashboard(con, ward="W01")),
+        "org_dashboard_prone": timed(lambda: organisation_dashboard(con, type_code="01")),
         "measures_year": timed(lambda: measures_year(con), repeats=3),
         "org_months": org_months(con),
     }

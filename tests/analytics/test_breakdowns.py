@@ -134,3 +134,35 @@ def test_every_table_has_the_same_rows_in_its_csv(board: Any) -> None:
 def test_labels_come_from_the_code_lists() -> None:
     assert cat.TYPE_LABELS["01"] == "Physical restraint - Prone"
     assert cat.DURATION_LABELS["s:0-24h"] == "Seclusion up to 24 hours"
+
+
+@pytest.mark.parametrize("scope", ["ward", "org"])
+def test_a_type_filter_counts_its_interventions_and_the_incidents_that_had_one(
+    oak_march: Any, organisation: Any, scope: str
+) -> None:
+    """Physical restraint: I1 (prone, supine), I2 (standing), I5 (seated); not I3 (seclusion)
+    or I4 (rapid tranquillisation). Read from the summaries, at ward and organisation level."""
+    where = scope_ward(oak_march.pk) if scope == "ward" else "org"
+    filters = Filters(MARCH, MARCH, where, "Oak", oak_march if scope == "ward" else None,
+                      "physical")
+    physical = build(organisation, filters, {"rrp_lead"}, now=NOW)
+    assert shown(physical.types.table, "interventions") == {
+        "01": "1", "07": "1", "09": "1", "11": "1",
+    }
+    assert shown(physical.reasons.table, "incidents") == {"10": "2", "11": "1"}
+    assert shown(physical.durations.table, "interventions") == {
+        "r:0-10": "2", "r:11-30": "1", "r:31-60": "1",
+    }
+    assert shown(physical.harm.table, "incidents") == {"none": "2", "low": "1"}
+    assert shown(physical.injuries, "count") == {"patient": "1"}
+    statuses = physical.duty_statuses["medical_review"]
+    assert (statuses["on_time"], statuses["late_with_reason"], statuses["overdue"]) == (1, 1, 1)
+
+    prone = build(organisation, Filters(MARCH, MARCH, where, "Oak", None, "prone"),
+                  {"rrp_lead"}, now=NOW)
+    assert shown(prone.types.table, "interventions") == {"01": "1"}
+    assert shown(prone.harm.table, "incidents") == {"none": "1"}
+    seclusion = build(organisation, Filters(MARCH, MARCH, where, "Oak", None, "seclusion"),
+                      {"rrp_lead"}, now=NOW)
+    assert shown(seclusion.types.table, "interventions") == {"05": "1"}
+    assert shown(seclusion.reasons.table, "incidents") == {"10": "1"}

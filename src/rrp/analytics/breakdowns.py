@@ -31,12 +31,10 @@ from rrp.analytics import disclosure, equality
 from rrp.analytics.models import (
     DutyFact,
     GroupBedDays,
-    InterventionFact,
     MonthlyBreakdown,
     PatientMonth,
 )
-from rrp.analytics.summaries import count_cells
-from rrp.incidents import codes as incident_codes
+from rrp.analytics.summaries import BREAKDOWN_DIMENSIONS
 from rrp.patients.models import Patient
 
 Rule = disclosure.SuppressionRule | None
@@ -48,16 +46,8 @@ WardIds = Sequence[int] | None
 def in_wards(ward_ids: WardIds) -> Q:
     return Q() if ward_ids is None else Q(ward_id__in=list(ward_ids))
 
-# The intervention type filter: a label and the MHSDS codes it selects.
-TYPE_FILTERS: Final[Mapping[str, tuple[str, frozenset[str]]]] = {
-    "physical": ("Physical restraint (any position)", frozenset(incident_codes.PHYSICAL_CODES)),
-    "prone": ("Prone restraint", frozenset({cat.PRONE})),
-    "mechanical": ("Mechanical restraint", frozenset({"04"})),
-    "chemical": ("Chemical restraint", frozenset(incident_codes.CHEMICAL_CODES)),
-    "rapid_tranquillisation": ("Rapid tranquillisation", frozenset({cat.RAPID_TRANQUILLISATION})),
-    "seclusion": ("Seclusion", frozenset({"05"})),
-    "segregation": ("Segregation", frozenset({"06"})),
-}
+# The intervention type filter (kept in categories: the summaries are counted by it too).
+TYPE_FILTERS: Final = cat.TYPE_FILTERS
 
 
 @dataclass
@@ -74,50 +64,29 @@ Cells = dict[str, dict[str, Cell]]
 def period_cells(
     organisation: Any,
     scope: str,
-    ward_ids: WardIds,
     months: Sequence[dt.date],
     type_filter: str | None = None,
 ) -> Cells:
-    """dimension -> key -> Cell over the months, for the scope; from the monthly summaries, or
-    from the facts when an intervention type is chosen (incident-level breakdowns then cover
-    the incidents that included that type)."""
+    """dimension -> key -> Cell over the months, for the scope, from the monthly summaries.
+    With an intervention type chosen, the interventions are those of the type and the
+    incident-level breakdowns cover the incidents that included one."""
     first, last = min(months), max(months)
     cells: Cells = defaultdict(lambda: defaultdict(Cell))
-    summary = MonthlyBreakdown.objects.filter(
-        organisation=organisation, scope=scope, month__gte=first, month__lte=last
-    )
     # Each group's bed days come from ward stays and do not depend on the type of force.
     for row in GroupBedDays.objects.filter(
         organisation=organisation, scope=scope, month__gte=first, month__lte=last
     ).values("dimension", "key").annotate(b=Sum("bed_days")).order_by():
         cells[row["dimension"]][row["key"]].bed_days = row["b"]
-    if type_filter is None:
-        rows = summary.values("dimension", "key").annotate(
-            i=Sum("interventions"), n=Sum("incidents"), c=Sum("count")
-        )
-        for row in rows.order_by():
-            cell = cells[row["dimension"]][row["key"]]
-            cell.interventions, cell.incidents, cell.count = row["i"], row["n"], row["c"]
-        return cells
-    codes = TYPE_FILTERS[type_filter][1]
-    facts = InterventionFact.objects.filter(
-        in_wards(ward_ids), organisation=organisation, month__gte=first, month__lte=last
+    stored = {cat.typed_dimension(type_filter, d): d for d in BREAKDOWN_DIMENSIONS}
+    rows = MonthlyBreakdown.objects.filter(
+        organisation=organisation, scope=scope, dimension__in=list(stored), month__gte=first,
+        month__lte=last,
+    ).values("dimension", "key").annotate(
+        i=Sum("interventions"), n=Sum("incidents"), c=Sum("count")
     )
-    chosen = facts.filter(first_month=True, type_code__in=codes)
-    incidents = Subquery(chosen.values("incident_id"))
-    counted = count_cells(
-        chosen,
-        facts.filter(incident_first=True, incident_id__in=incidents),
-        DutyFact.objects.filter(
-            in_wards(ward_ids), organisation=organisation, month__gte=first, month__lte=last,
-            incident_id__in=incidents,
-        ),
-        (),
-        distinct_incidents=True,
-    )
-    for (dimension, key), values in counted.items():
-        cell = cells[dimension][key]
-        cell.interventions, cell.incidents, cell.count = values[0], values[1], values[2]
+    for row in rows.order_by():
+        cell = cells[stored[row["dimension"]]][row["key"]]
+        cell.interventions, cell.incidents, cell.count = row["i"], row["n"], row["c"]
     return cells
 
 

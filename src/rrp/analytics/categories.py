@@ -30,6 +30,34 @@ TYPE_ORDER: Final = (
 )
 PRONE: Final = "01"
 RAPID_TRANQUILLISATION: Final = "14"
+
+
+# The dashboards' intervention type filter: a label and the MHSDS codes it selects. The monthly
+# breakdowns are also kept for each filter, under the dimension `<prefix>|<dimension>`
+# (typed_dimension), so a filtered dashboard reads summaries as an unfiltered one does.
+TYPE_FILTERS: Final[Mapping[str, tuple[str, frozenset[str]]]] = {
+    "physical": ("Physical restraint (any position)", frozenset(incident_codes.PHYSICAL_CODES)),
+    "prone": ("Prone restraint", frozenset({PRONE})),
+    "mechanical": ("Mechanical restraint", frozenset({"04"})),
+    "chemical": ("Chemical restraint", frozenset(incident_codes.CHEMICAL_CODES)),
+    "rapid_tranquillisation": ("Rapid tranquillisation", frozenset({RAPID_TRANQUILLISATION})),
+    "seclusion": ("Seclusion", frozenset({"05"})),
+    "segregation": ("Segregation", frozenset({"06"})),
+}
+# Two letters, so the longest dimension ("eq:learning_disability_autism") still fits 32.
+_TYPE_FILTER_PREFIX: Final = {
+    "physical": "ph", "prone": "pr", "mechanical": "me", "chemical": "ch",
+    "rapid_tranquillisation": "rt", "seclusion": "se", "segregation": "sg",
+}
+
+
+def typed_dimension(type_filter: str | None, dimension: str) -> str:
+    """The breakdown dimension as stored for a type filter (unchanged without one)."""
+    if type_filter is None:
+        return dimension
+    return f"{_TYPE_FILTER_PREFIX[type_filter]}|{dimension}"
+
+
 CATEGORY_LABELS: Final[Mapping[str, str]] = {
     "physical": "Physical restraint",
     "mechanical": "Mechanical restraint",

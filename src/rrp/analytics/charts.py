@@ -2,9 +2,10 @@
 the page (no script, nothing fetched by the browser), always beside a data table and a CSV of
 exactly the rows the chart draws.
 
-Rendering costs tens of milliseconds a chart, so the SVG is cached by a hash of the spec: a
-chart is drawn again only when its numbers (or design) change, and a dashboard read after a
-change re-renders only the charts whose data changed.
+Rendering costs tens of milliseconds a chart, so the SVG is kept in the "charts" cache (files
+beside the database, shared by every process) under a hash of the spec: a chart is drawn again
+only when its numbers (or design) change. After a change, rrp.analytics.drawing_ahead draws the
+dashboards' new charts in the background, so readers seldom wait for one.
 
 The strict Content Security Policy allows no inline `style` attributes, so any that vl-convert
 writes are turned into SVG presentation attributes (`style="fill: red"` -> `fill="red"`), and
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Final
 
-from django.core.cache import cache
+from django.core.cache import caches
 
 from rrp.analytics.breakdowns import Row, Table
 
@@ -57,7 +58,6 @@ POINT_SHAPES: Final = {
     "special_cause_neutral_low": "triangle-down",
 }
 WIDTH: Final = 640
-CACHE_SECONDS: Final = 24 * 3600
 
 _BASE_CONFIG: Final[dict[str, Any]] = {
     # The chart is one image with a name; its numbers are in the table beside it. Vega's own
@@ -142,12 +142,13 @@ def _accessible(svg: str, title: str, description: str) -> str:
 def render_svg(spec: dict[str, Any], title: str, description: str) -> str:
     body = json.dumps(spec, sort_keys=True, default=str)
     key = "rrp-chart:" + hashlib.sha256(body.encode()).hexdigest()
-    svg = cache.get(key)
+    store = caches["charts"]
+    svg = store.get(key)
     if svg is None:
         import vl_convert
 
         svg = make_csp_safe(vl_convert.vegalite_to_svg(json.loads(body)))
-        cache.set(key, svg, CACHE_SECONDS)
+        store.set(key, svg)
     return _accessible(svg, title, description)
 
 

@@ -606,11 +606,15 @@ class Dashboard:
         return month_to_date(self.organisation, self.ward_ids, self.filters.scope, self.rule,
                              self.now)
 
+    def charts(self) -> list[charts.Chart]:
+        """Every chart the page draws, in page order (what drawing ahead draws)."""
+        return [*self.spc_charts, self.types, self.reasons, self.time_of_day, self.durations,
+                self.harm, self.repeat, self.staff, *self.equality_charts]
+
     def tables(self) -> dict[str, bd.Table]:
         """Every table on the page by id: what the CSV download serves."""
         out: dict[str, bd.Table] = {}
-        for chart in [*self.spc_charts, self.types, self.reasons, self.time_of_day,
-                      self.durations, self.harm, self.staff, self.repeat]:
+        for chart in self.charts():
             out[chart.id] = chart.table
         out[self.injuries.id] = self.injuries
         out[self.duties.id] = self.duties
@@ -654,8 +658,7 @@ def build(
     ward_ids = None if filters.scope == SCOPE_ORG else measures.ward_ids_of(
         organisation, filters.scope)
     parts = measures.monthly_parts(organisation, [filters.scope], filters.months)[filters.scope]
-    cells = bd.period_cells(organisation, filters.scope, ward_ids, filters.months,
-                            filters.type_filter)
+    cells = bd.period_cells(organisation, filters.scope, filters.months, filters.type_filter)
     return Dashboard(
         organisation, filters, disclosure_rule_for(roles), now, ward_ids, parts, cells,
         change_points_for(organisation, filters.scope),

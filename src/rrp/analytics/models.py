@@ -244,6 +244,9 @@ class MonthlyBreakdown(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["organisation", "scope", "month"], name="analytics_bd_scope"),
+            # A dashboard reads one set of dimensions (with or without a type filter's prefix).
+            models.Index(fields=["organisation", "scope", "dimension", "month"],
+                         name="analytics_bd_dimension"),
         ]
 
 

@@ -26,10 +26,11 @@ from zoneinfo import ZoneInfo
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Model, Q, Sum
+from django.db.models import Count, Max, Min, Model, Q, Subquery, Sum
 from django.utils import timezone
 
 from rrp.analytics import categories as cat
+from rrp.analytics import drawing_ahead
 from rrp.analytics.facts import DutyIn, IncidentIn, InterventionIn, incident_facts, local_month
 from rrp.analytics.models import (
     SCOPE_ORG,
@@ -133,6 +134,7 @@ def on_audit_event(sender: Any, instance: Any, created: bool, **kwargs: Any) -> 
             marker = dirty_for_event(instance)
             if marker is not None:
                 marker.save()
+                drawing_ahead.after_change(marker)
     except Exception:  # noqa: BLE001 - the clinical write must go ahead whatever happens here
         logger.exception("could not mark analytics summaries dirty for %s", instance.object_type)
         if instance.organisation_id is not None:
@@ -523,6 +525,12 @@ _FLAG_DIMENSIONS: dict[str, dict[str, tuple[Any, Any]]] = {
 }
 
 
+# Every dimension count_cells writes (without a type filter's prefix).
+BREAKDOWN_DIMENSIONS: tuple[str, ...] = (
+    *(d[0] for d in _DIMENSIONS), *_FLAG_DIMENSIONS, "duty",
+)
+
+
 def _key(dimension: str, values: Sequence[Any]) -> str:
     if dimension == "total":
         return "all"
@@ -595,9 +603,20 @@ def _breakdown_rows(
     if ward_ids is not None:
         facts = facts.filter(ward_id__in=ward_ids)
         duties = duties.filter(ward_id__in=ward_ids)
-    return count_cells(
-        facts.filter(_FIRST), facts.filter(_INCIDENT_FIRST), duties, ("ward_id", "month")
-    )
+    group = ("ward_id", "month")
+    cells = count_cells(facts.filter(_FIRST), facts.filter(_INCIDENT_FIRST), duties, group)
+    # The same for each intervention type filter of the dashboards: the interventions of the
+    # type, and the incidents (with their duties) that included one.
+    for type_filter, (_, codes) in cat.TYPE_FILTERS.items():
+        chosen = facts.filter(_FIRST, type_code__in=codes)
+        with_type = Subquery(chosen.values("incident_id"))
+        typed = count_cells(
+            chosen, facts.filter(_INCIDENT_FIRST, incident_id__in=with_type),
+            duties.filter(incident_id__in=with_type), group, distinct_incidents=True,
+        )
+        for (ward_id, month, dimension, key), values in typed.items():
+            cells[(ward_id, month, cat.typed_dimension(type_filter, dimension), key)] = values
+    return cells
 
 
 def _stays(
@@ -937,6 +956,8 @@ def bring_up_to_date(organisation: Any, *, now: dt.datetime | None = None) -> No
         if any(d.kind == SummaryDirty.EVERYTHING for d in dirty):
             rebuild(organisation, now=now)
             return
+        if current > state.open_through:
+            drawing_ahead.after_month_end(organisation_id)
         _apply(organisation_id, state, dirty, now, current)
         if dirty:
             SummaryDirty.objects.filter(

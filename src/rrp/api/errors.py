@@ -10,11 +10,13 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 
-def problems_from(error: ValidationError, prefix: tuple[str, ...] = ("body",)) -> list[dict[str, Any]]:
+def problems_from(
+    error: ValidationError, prefix: tuple[str, ...] = ("body",)
+) -> list[dict[str, Any]]:
     if hasattr(error, "error_dict"):
         out = []
         for field, errors in error.message_dict.items():
-            path = [part for part in field.split(".")] if field != "__all__" else []
+            path = field.split(".") if field != "__all__" else []
             loc = list(prefix) + [int(p) if p.isdigit() else p for p in path]
             out.extend({"loc": loc, "msg": message} for message in errors)
         return out

@@ -32,7 +32,7 @@ from pydantic import PlainSerializer, ValidatorFunctionWrapHandler, WrapValidato
 from pydantic import ValidationError as PydanticValidationError
 
 from rrp.api.permissions import api_actor, require
-from rrp.audit.services import audit_view
+from rrp.audit.services import Actor, audit_view
 from rrp.core.scoping import get_in_organisation
 from rrp.incidents import codes, duty_rules, selectors, services
 from rrp.incidents.inputs import (
@@ -558,6 +558,19 @@ def _write(write: Callable[[], T], problems: dict[str, list[str]]) -> T:
     raise ValidationError(problems)
 
 
+def _write_on_incident(
+    request: HttpRequest, incident_id: int, permission: str, payload: Schema,
+    write: Callable[[Actor, Incident], T],
+) -> tuple[Incident, T]:
+    """Every write on one use of force, in this order: the permission, the incident within
+    the token's organisation (404 otherwise), the body's own problems (which blank unreadable
+    times, so `write` must read the payload only when called), then the service (`_write`)."""
+    require(request, permission)
+    incident = _incident(request, incident_id)
+    problems = _body_problems(request, payload)
+    return incident, _write(lambda: write(api_actor(request), incident), problems)
+
+
 def _body_problems(request: HttpRequest, payload: Schema) -> dict[str, list[str]]:
     """Problems the schema let through so they are listed with the services' own: names the
     body does not hold (a misspelling must not be dropped silently) and unreadable times,
@@ -906,11 +919,11 @@ def incident_review(
     request: HttpRequest, incident_id: int, payload: ReviewNotesIn
 ) -> dict[str, Any]:
     """The ward manager's review of a submitted record."""
-    require(request, REVIEW)
-    incident = _incident(request, incident_id)
-    _write(lambda: services.incident_review(actor=api_actor(request), incident=incident,
-                                            notes=payload.notes.strip()),
-           _body_problems(request, payload))
+    incident, _ = _write_on_incident(
+        request, incident_id, REVIEW, payload,
+        lambda actor, incident: services.incident_review(
+            actor=actor, incident=incident, notes=payload.notes.strip()),
+    )
     return _incident_out(incident.pk)
 
 
@@ -927,11 +940,11 @@ def incident_entered_in_error(
     request: HttpRequest, incident_id: int, payload: ReasonIn
 ) -> dict[str, Any]:
     """Never a deletion: the record stays, marked, with the reason; its open duties stop."""
-    require(request, RECORD)
-    incident = _incident(request, incident_id)
-    _write(lambda: services.incident_mark_entered_in_error(
-        actor=api_actor(request), incident=incident, reason=payload.reason),
-        _body_problems(request, payload))
+    incident, _ = _write_on_incident(
+        request, incident_id, RECORD, payload,
+        lambda actor, incident: services.incident_mark_entered_in_error(
+            actor=actor, incident=incident, reason=payload.reason),
+    )
     return _incident_out(incident.pk)
 
 
@@ -945,13 +958,14 @@ def medical_review_create(
     request: HttpRequest, incident_id: int, payload: MedicalReviewIn
 ) -> Status[dict[str, Any]]:
     """Standard 2.5.2.XI: within one hour of restraint starting, or `delay_reason` recorded."""
-    require(request, RECORD)
-    incident = _incident(request, incident_id)
-    review = _write(lambda: services.medical_review_record(
-        actor=api_actor(request), incident=incident, reviewed_at=payload.reviewed_at,
-        reviewer=payload.reviewer, findings=payload.findings,
-        delay_reason=payload.delay_reason or "",
-    ), _body_problems(request, payload))
+    incident, review = _write_on_incident(
+        request, incident_id, RECORD, payload,
+        lambda actor, incident: services.medical_review_record(
+            actor=actor, incident=incident, reviewed_at=payload.reviewed_at,
+            reviewer=payload.reviewer, findings=payload.findings,
+            delay_reason=payload.delay_reason or "",
+        ),
+    )
     return _created(review, MedicalReviewOut, incident)
 
 
@@ -961,23 +975,24 @@ def observation_create(
 ) -> Status[dict[str, Any]]:
     """Physical observations (standard 2.5.2.XIV, XVII) or a rapid tranquillisation check
     (NICE QS154 statement 4): the values, or why they could not be taken and what was done."""
-    require(request, RECORD)
-    incident = _incident(request, incident_id)
-    values = {
-        name: getattr(payload, name)
-        for name in ("pulse", "bp_systolic", "bp_diastolic", "respiratory_rate", "temperature",
-                     "spo2", "consciousness", "hydration", "not_taken_reason", "action_instead",
-                     "no_further_concerns")
-    }
-    if values["temperature"] is not None:
-        # Kept to one decimal place, as a thermometer shows it (36.85 -> 36.9).
-        values["temperature"] = Decimal(str(values["temperature"])).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP
+    def write(actor: Actor, incident: Incident) -> Any:
+        values = {
+            name: getattr(payload, name)
+            for name in ("pulse", "bp_systolic", "bp_diastolic", "respiratory_rate",
+                         "temperature", "spo2", "consciousness", "hydration", "not_taken_reason",
+                         "action_instead", "no_further_concerns")
+        }
+        if values["temperature"] is not None:
+            # Kept to one decimal place, as a thermometer shows it (36.85 -> 36.9).
+            values["temperature"] = Decimal(str(values["temperature"])).quantize(
+                Decimal("0.1"), rounding=ROUND_HALF_UP
+            )
+        return services.observation_record(
+            actor=actor, incident=incident, taken_at=payload.taken_at,
+            kind=payload.kind.strip(), late_reason=payload.late_reason or "", **values,
         )
-    observation = _write(lambda: services.observation_record(
-        actor=api_actor(request), incident=incident, taken_at=payload.taken_at,
-        kind=payload.kind.strip(), late_reason=payload.late_reason or "", **values,
-    ), _body_problems(request, payload))
+
+    incident, observation = _write_on_incident(request, incident_id, RECORD, payload, write)
     return _created(observation, ObservationOut, incident)
 
 
@@ -986,14 +1001,15 @@ def support_create(
     request: HttpRequest, incident_id: int, payload: SupportIn
 ) -> Status[dict[str, Any]]:
     """Support for the patient or for staff: held, or why not."""
-    require(request, RECORD)
-    incident = _incident(request, incident_id)
-    support = _write(lambda: services.support_record(
-        actor=api_actor(request), incident=incident, support_for=payload.support_for.strip(),
-        held=payload.held, held_at=payload.held_at,
-        not_held_reason=payload.not_held_reason.strip(), notes=payload.notes,
-        late_reason=payload.late_reason or "",
-    ), _body_problems(request, payload))
+    incident, support = _write_on_incident(
+        request, incident_id, RECORD, payload,
+        lambda actor, incident: services.support_record(
+            actor=actor, incident=incident, support_for=payload.support_for.strip(),
+            held=payload.held, held_at=payload.held_at,
+            not_held_reason=payload.not_held_reason.strip(), notes=payload.notes,
+            late_reason=payload.late_reason or "",
+        ),
+    )
     return _created(support, SupportOut, incident)
 
 
@@ -1002,15 +1018,16 @@ def debrief_create(
     request: HttpRequest, incident_id: int, payload: DebriefIn
 ) -> Status[dict[str, Any]]:
     """The post-incident reflection and learning review (separate from support)."""
-    require(request, RECORD)
-    incident = _incident(request, incident_id)
-    debrief = _write(lambda: services.debrief_record(
-        actor=api_actor(request), incident=incident, held=payload.held, held_at=payload.held_at,
-        patient_took_part=payload.patient_took_part,
-        not_held_reason=payload.not_held_reason.strip(),
-        carer_took_part=payload.carer_took_part, attendees=payload.attendees,
-        learning=payload.learning, late_reason=payload.late_reason or "",
-    ), _body_problems(request, payload))
+    incident, debrief = _write_on_incident(
+        request, incident_id, RECORD, payload,
+        lambda actor, incident: services.debrief_record(
+            actor=actor, incident=incident, held=payload.held, held_at=payload.held_at,
+            patient_took_part=payload.patient_took_part,
+            not_held_reason=payload.not_held_reason.strip(),
+            carer_took_part=payload.carer_took_part, attendees=payload.attendees,
+            learning=payload.learning, late_reason=payload.late_reason or "",
+        ),
+    )
     return _created(debrief, DebriefOut, incident)
 
 
@@ -1019,13 +1036,14 @@ def patient_account_create(
     request: HttpRequest, incident_id: int, payload: PatientAccountIn
 ) -> Status[dict[str, Any]]:
     """The offer to the patient to give their own account (standard 1.6.IV): never compulsory."""
-    require(request, RECORD)
-    incident = _incident(request, incident_id)
-    account = _write(lambda: services.patient_account_record(
-        actor=api_actor(request), incident=incident, offered_at=payload.offered_at,
-        response=payload.response.strip(), account=payload.account,
-        late_reason=payload.late_reason or "",
-    ), _body_problems(request, payload))
+    incident, account = _write_on_incident(
+        request, incident_id, RECORD, payload,
+        lambda actor, incident: services.patient_account_record(
+            actor=actor, incident=incident, offered_at=payload.offered_at,
+            response=payload.response.strip(), account=payload.account,
+            late_reason=payload.late_reason or "",
+        ),
+    )
     return _created(account, PatientAccountOut, incident)
 
 
@@ -1034,13 +1052,14 @@ def review_create(
     request: HttpRequest, incident_id: int, payload: ReviewIn
 ) -> Status[dict[str, Any]]:
     """Seclusion, segregation and mechanical restraint reviews, and the care plan review."""
-    require(request, RECORD)
-    incident = _incident(request, incident_id)
-    review = _write(lambda: services.review_record(
-        actor=api_actor(request), incident=incident, kind=payload.kind.strip(),
-        reviewed_at=payload.reviewed_at, reviewer=payload.reviewer, notes=payload.notes,
-        late_reason=payload.late_reason or "",
-    ), _body_problems(request, payload))
+    incident, review = _write_on_incident(
+        request, incident_id, RECORD, payload,
+        lambda actor, incident: services.review_record(
+            actor=actor, incident=incident, kind=payload.kind.strip(),
+            reviewed_at=payload.reviewed_at, reviewer=payload.reviewer, notes=payload.notes,
+            late_reason=payload.late_reason or "",
+        ),
+    )
     return _created(review, ReviewOut, incident)
 
 

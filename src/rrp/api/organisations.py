@@ -75,7 +75,9 @@ def ward_detail(request: HttpRequest, code: str) -> WardOut:
 
 
 @router.get("/bed-days", response=list[BedDaysOut])
-def bed_days_list(request: HttpRequest, ward: str | None = None, month: str | None = None) -> list[BedDaysOut]:
+def bed_days_list(
+    request: HttpRequest, ward: str | None = None, month: str | None = None
+) -> list[BedDaysOut]:
     rows = OccupiedBedDays.objects.filter(organisation=request.organisation).select_related("ward")  # type: ignore[attr-defined]
     if ward:
         rows = rows.filter(ward__code=ward)

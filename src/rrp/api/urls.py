@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from rrp.api import careplans, incidents, organisations, patients, standards
 from rrp.api import analytics as analytics_api
+from rrp.api import careplans, incidents, organisations, patients, standards
 from rrp.api.auth import TokenAuth
 from rrp.api.errors import install_error_handlers
 

@@ -63,7 +63,10 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["organisation", "-occurred_at"])]
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type}"
+        return (
+            f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} "
+            f"{self.object_type}"
+        )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

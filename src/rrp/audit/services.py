@@ -93,6 +93,41 @@ def audit_record(
     return event
 
 
+def audit_created(
+    *, actor: Actor, organisation: models.Model | None, obj: models.Model, summary: str
+) -> AuditEvent:
+    """A record was added: the event keeps all of it, as it was saved."""
+    return audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        organisation=organisation,
+        obj=obj,
+        summary=summary,
+        after=snapshot(obj),
+    )
+
+
+def audit_changed(
+    *,
+    actor: Actor,
+    organisation: models.Model | None,
+    obj: models.Model,
+    summary: str,
+    before: Mapping[str, Any],
+) -> AuditEvent:
+    """A record was changed: the event keeps it as it was (`before`, a `snapshot` taken before
+    the change) and as it now is."""
+    return audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        organisation=organisation,
+        obj=obj,
+        summary=summary,
+        before=before,
+        after=snapshot(obj),
+    )
+
+
 @transaction.atomic
 def audit_view(
     *, actor: Actor, organisation: models.Model, obj: models.Model, summary: str = ""

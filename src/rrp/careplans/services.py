@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rrp.audit.models import AuditAction
-from rrp.audit.services import Actor, audit_record, snapshot
+from rrp.audit.services import Actor, audit_created, audit_record, snapshot
 from rrp.careplans import codes
 from rrp.careplans.due_rules import examination_due_on
 from rrp.careplans.inputs import (
@@ -264,26 +264,47 @@ def safety_plan_version_create(
     return version
 
 
+def _mark_entered_in_error(
+    *,
+    actor: Actor,
+    record: SafetyPlanVersion | RiskAssessment | HealthCheck,
+    what: str,
+    reason: str,
+    now: dt.datetime | None,
+    summary: str,
+) -> None:
+    """Never a deletion: the record stays, marked with when and why. `what` names the record
+    in the messages ("version", "assessment", "check")."""
+    if not reason.strip():
+        raise ValidationError({"reason": [f"Say why this {what} was entered in error"]})
+    if record.entered_in_error_at is not None:
+        raise ValidationError({"reason": [f"This {what} is already marked as entered in error"]})
+    record.entered_in_error_at = now or timezone.now()
+    record.entered_in_error_reason = reason.strip()
+    record.save(update_fields=["entered_in_error_at", "entered_in_error_reason"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.ENTERED_IN_ERROR,
+        organisation=record.organisation,
+        obj=record,
+        summary=summary,
+        after={"reason": record.entered_in_error_reason},
+    )
+
+
 @transaction.atomic
 def safety_plan_version_mark_entered_in_error(
     *, actor: Actor, version: SafetyPlanVersion, reason: str, now: dt.datetime | None = None
 ) -> SafetyPlanVersion:
     """Never a deletion: the version stays, marked, and the one before becomes current."""
-    if not reason.strip():
-        raise ValidationError({"reason": ["Say why this version was entered in error"]})
-    if version.is_entered_in_error:
-        raise ValidationError({"reason": ["This version is already marked as entered in error"]})
-    version.entered_in_error_at = now or timezone.now()
-    version.entered_in_error_reason = reason.strip()
-    version.save(update_fields=["entered_in_error_at", "entered_in_error_reason"])
-    audit_record(
+    _mark_entered_in_error(
         actor=actor,
-        action=AuditAction.ENTERED_IN_ERROR,
-        organisation=version.organisation,
-        obj=version,
+        record=version,
+        what="version",
+        reason=reason,
+        now=now,
         summary=f"Safety plan version {version.number} of {version.plan.patient.local_id} "
         "marked as entered in error",
-        after={"reason": version.entered_in_error_reason},
     )
     return version
 
@@ -388,13 +409,11 @@ def risk_assessment_create(
     ):
         setattr(assessment, text, getattr(assessment, text).strip())
     assessment.save()
-    audit_record(
+    audit_created(
         actor=actor,
-        action=AuditAction.CREATE,
         organisation=patient.organisation,
         obj=assessment,
         summary=f"Risk assessment recorded for {patient.local_id}",
-        after=snapshot(assessment),
     )
     _meet_care_plan_reviews(
         actor=actor,
@@ -414,20 +433,13 @@ def risk_assessment_create(
 def risk_assessment_mark_entered_in_error(
     *, actor: Actor, assessment: RiskAssessment, reason: str, now: dt.datetime | None = None
 ) -> RiskAssessment:
-    if not reason.strip():
-        raise ValidationError({"reason": ["Say why this assessment was entered in error"]})
-    if assessment.is_entered_in_error:
-        raise ValidationError({"reason": ["This assessment is already marked as entered in error"]})
-    assessment.entered_in_error_at = now or timezone.now()
-    assessment.entered_in_error_reason = reason.strip()
-    assessment.save(update_fields=["entered_in_error_at", "entered_in_error_reason"])
-    audit_record(
+    _mark_entered_in_error(
         actor=actor,
-        action=AuditAction.ENTERED_IN_ERROR,
-        organisation=assessment.organisation,
-        obj=assessment,
+        record=assessment,
+        what="assessment",
+        reason=reason,
+        now=now,
         summary=f"Risk assessment of {assessment.patient.local_id} marked as entered in error",
-        after={"reason": assessment.entered_in_error_reason},
     )
     return assessment
 
@@ -574,13 +586,11 @@ def health_check_record(
         and check.done_on > examination_due_on(admission.admitted_on)
     ):
         late = " (more than 24 hours after admission)"
-    audit_record(
+    audit_created(
         actor=actor,
-        action=AuditAction.CREATE,
         organisation=patient.organisation,
         obj=check,
         summary=f"{check.get_kind_display()} recorded for {patient.local_id}{late}",
-        after=snapshot(check),
     )
     return check
 
@@ -589,20 +599,13 @@ def health_check_record(
 def health_check_mark_entered_in_error(
     *, actor: Actor, check: HealthCheck, reason: str, now: dt.datetime | None = None
 ) -> HealthCheck:
-    if not reason.strip():
-        raise ValidationError({"reason": ["Say why this check was entered in error"]})
-    if check.entered_in_error_at is not None:
-        raise ValidationError({"reason": ["This check is already marked as entered in error"]})
-    check.entered_in_error_at = now or timezone.now()
-    check.entered_in_error_reason = reason.strip()
-    check.save(update_fields=["entered_in_error_at", "entered_in_error_reason"])
-    audit_record(
+    _mark_entered_in_error(
         actor=actor,
-        action=AuditAction.ENTERED_IN_ERROR,
-        organisation=check.organisation,
-        obj=check,
+        record=check,
+        what="check",
+        reason=reason,
+        now=now,
         summary=f"{check.get_kind_display()} of {check.patient.local_id} marked as "
         "entered in error",
-        after={"reason": check.entered_in_error_reason},
     )
     return check

@@ -9,8 +9,9 @@ from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from rrp.core.forms import field_kind, field_params
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
+
+from rrp.core.forms import field_kind, field_params
 
 
 def url(viewname: str, *args: Any, **kwargs: Any) -> str:

@@ -7,6 +7,7 @@ RRP_ALLOWED_HOSTS  comma separated
 RRP_VAR_DIR        where the SQLite database, uploads and the demo secret live (default: ./var)
 RRP_DEMO           true shows the demo accounts on the sign-in page
 RRP_EMAIL_HOST     when set, escalations are also sent by email
+RRP_DRAW_AHEAD     false stops drawing dashboard charts in a background thread after a change
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from rrp.config.env import (
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-# The checkout (editable install) holds var/ and build/; an installed package is told by RRP_VAR_DIR.
+# The checkout (editable install) holds var/ and build/; an installed package is told by
+# RRP_VAR_DIR.
 PROJECT_DIR = PACKAGE_DIR.parent.parent
 VAR_DIR = Path(env_str("RRP_VAR_DIR", str(PROJECT_DIR / "var"))).resolve()
 
@@ -228,6 +230,23 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = VAR_DIR / "uploads"
 # Largest evidence file accepted (standards uploads); the proxy in front should match it.
 RRP_EVIDENCE_MAX_BYTES = env_int("RRP_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+
+# Charts are drawn once per change of their numbers (rrp.analytics.charts) and kept on disk
+# beside the database, so a restart or a second worker process does not draw them again.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "charts": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "charts"),
+        "TIMEOUT": 14 * 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": env_int("RRP_CHART_CACHE_ENTRIES", 5000)},
+    },
+}
+# After a change to a use of force record, draw the dashboards' charts again in a background
+# thread, so the next reader finds them drawn (rrp.analytics.drawing_ahead). Seconds to wait
+# first, so that a burst of writes (a record and its duties) is drawn once.
+RRP_DRAW_AHEAD = env_bool("RRP_DRAW_AHEAD", True)
+RRP_DRAW_AHEAD_DELAY = float(env_str("RRP_DRAW_AHEAD_DELAY", "2"))
 
 EMAIL_HOST = env_str("RRP_EMAIL_HOST", "")
 EMAIL_BACKEND = (

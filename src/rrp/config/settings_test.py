@@ -12,3 +12,10 @@ from rrp.config.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never in use
 AXES_ENABLED = True
 WHITENOISE_AUTOREFRESH = True
+# Charts in memory, so each test starts with none drawn; no background drawing (the tests
+# call rrp.analytics.drawing_ahead directly).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "charts": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "charts"},
+}
+RRP_DRAW_AHEAD = False

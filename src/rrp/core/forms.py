@@ -8,9 +8,15 @@ so every form shows errors the NHS way: an error summary linking to each field.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+T = TypeVar("T")
 
 
 class NhsDateWidget(forms.MultiWidget):
@@ -43,7 +49,8 @@ class NhsDateField(forms.MultiValueField):
     def compress(self, data_list: list[Any]) -> dt.date | None:
         if not data_list or not any(data_list):
             if self.required:
-                raise forms.ValidationError(f"Enter the {self.label or 'date'}".lower().capitalize())
+                message = f"Enter the {self.label or 'date'}".lower().capitalize()
+                raise forms.ValidationError(message)
             return None
         day, month, year = (str(part or "").strip() for part in data_list)
         missing = [n for n, v in (("day", day), ("month", month), ("year", year)) if not v]
@@ -150,6 +157,31 @@ def apply_service_errors(form: forms.Form, error: Any) -> None:
         target = field if field in form.fields else None
         for message in messages:
             form.add_error(target, message)
+
+
+def call_service(form: forms.Form, call: Callable[[], T]) -> T | None:
+    """Call a service, putting its ValidationError back on the form; None on failure."""
+    try:
+        return call()
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return None
+
+
+def submitted(request: HttpRequest, form: forms.Form, call: Callable[[], T]) -> T | None:
+    """The service's result once a posted form is valid and the service accepts it; None
+    otherwise (a GET, or the form's and the service's problems are now on the form). Services
+    return the record they wrote, so None always means nothing was saved."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    return call_service(form, call)
+
+
+def form_page(
+    request: HttpRequest, template: str, form: forms.Form, **context: Any
+) -> HttpResponse:
+    """A page with a form and, above it, the NHS.UK summary of the form's problems."""
+    return render(request, template, {"form": form, "errors": error_summary(form), **context})
 
 
 def field_kind(bound: forms.BoundField) -> str:

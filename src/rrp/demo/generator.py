@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils.module_loading import import_string
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from rrp.audit.services import Actor
 from rrp.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
@@ -42,10 +42,17 @@ class WardPlan:
 
 
 WARDS = [
-    WardPlan("OAK", "Oak Ward", "Northgate Hospital", ServiceType.ADULT_ACUTE, 18, 35, (18, 64), 0.55),
+    WardPlan(
+        "OAK", "Oak Ward", "Northgate Hospital", ServiceType.ADULT_ACUTE, 18, 35, (18, 64), 0.55
+    ),
     WardPlan("ASH", "Ash Ward", "Northgate Hospital", ServiceType.PICU, 10, 24, (18, 60), 0.75),
-    WardPlan("BIRCH", "Birch Ward", "Northgate Hospital", ServiceType.OLDER_ADULT, 16, 60, (65, 92), 0.45),
-    WardPlan("CEDAR", "Cedar Unit", "Riverside Centre", ServiceType.LEARNING_DISABILITY_AUTISM, 8, 240, (18, 55), 0.7),
+    WardPlan(
+        "BIRCH", "Birch Ward", "Northgate Hospital", ServiceType.OLDER_ADULT, 16, 60, (65, 92), 0.45
+    ),
+    WardPlan(
+        "CEDAR", "Cedar Unit", "Riverside Centre", ServiceType.LEARNING_DISABILITY_AUTISM,
+        8, 240, (18, 55), 0.7,
+    ),
     WardPlan("ELM", "Elm Ward", "Riverside Centre", ServiceType.FORENSIC, 15, 420, (20, 60), 0.85),
     WardPlan("WILLOW", "Willow Ward", "Riverside Centre", ServiceType.CAMHS, 12, 55, (12, 17), 0.4),
 ]
@@ -76,7 +83,9 @@ ORIENTATIONS = [(c.SexualOrientation.HETEROSEXUAL, 78), (c.SexualOrientation.GAY
                 (c.SexualOrientation.BISEXUAL, 4), (c.SexualOrientation.OTHER, 1),
                 (c.NOT_KNOWN, 9), (c.PREFERS_NOT_TO_SAY, 4)]
 DISORDERS = {
-    ServiceType.ADULT_ACUTE: [("F20-F29", 45), ("F30-F39", 30), ("F60-F69", 12), ("F10-F19", 8), ("F40-F48", 5)],
+    ServiceType.ADULT_ACUTE: [
+        ("F20-F29", 45), ("F30-F39", 30), ("F60-F69", 12), ("F10-F19", 8), ("F40-F48", 5)
+    ],
     ServiceType.PICU: [("F20-F29", 60), ("F30-F39", 25), ("F10-F19", 10), ("F60-F69", 5)],
     ServiceType.OLDER_ADULT: [("F00-F09", 60), ("F30-F39", 25), ("F20-F29", 15)],
     ServiceType.LEARNING_DISABILITY_AUTISM: [("F70-F79", 55), ("F80-F89", 45)],

@@ -41,13 +41,19 @@ class Reason(models.TextChoices):
 
     VIOLENCE_TO_OTHERS = "10", "Prevent a patient being violent to others"
     HARM_TO_SELF = "11", "Prevent a patient causing serious intentional harm to themselves"
-    ACCIDENTAL_INJURY = "12", "Prevent a patient causing serious physical injury to themselves by accident"
+    ACCIDENTAL_INJURY = (
+        "12",
+        "Prevent a patient causing serious physical injury to themselves by accident",
+    )
     MEDICAL_TREATMENT = "13", "Lawfully administer medicines or other medical treatment"
     PERSONAL_CARE = "14", "Facilitate personal care"
     NG_FEEDING = "15", "Facilitate nasogastric (NG) feeding"
     OVER_ACTIVITY = "16", "Prevent the patient exhibiting extreme and prolonged over-activity"
     DANGEROUS_BEHAVIOUR = "17", "Prevent the patient exhibiting otherwise dangerous behaviour"
-    SEARCH = "18", "Undertake a search of the patient's clothing or property to ensure the safety of others"
+    SEARCH = (
+        "18",
+        "Undertake a search of the patient's clothing or property to ensure the safety of others",
+    )
     ABSCONDING = "19", "Prevent the patient absconding from lawful custody"
     OTHER = "98", "Other (not listed)"
     NOT_KNOWN = "99", "Not known (not recorded)"
@@ -183,7 +189,10 @@ class ReviewKind(models.TextChoices):
     SECLUSION_NURSING = "seclusion_nursing_review", "Seclusion nursing review"
     SECLUSION_MEDICAL = "seclusion_medical_review", "Seclusion medical review"
     SECLUSION_MDT = "seclusion_mdt_review", "Independent multidisciplinary seclusion review"
-    SEGREGATION_CLINICIAN = "segregation_clinician_review", "Segregation review by the approved clinician"
+    SEGREGATION_CLINICIAN = (
+        "segregation_clinician_review",
+        "Segregation review by the approved clinician",
+    )
     SEGREGATION_MDT = "segregation_mdt_review", "Segregation multidisciplinary review"
     CARE_PLAN = "care_plan_review", "Care plan and risk assessment review"
 

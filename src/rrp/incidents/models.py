@@ -24,7 +24,9 @@ class Incident(models.Model):
     patient = models.ForeignKey(  # s.6(5)(e), (g)
         "patients.Patient", on_delete=models.PROTECT, related_name="incidents"
     )
-    status = models.CharField(max_length=16, choices=codes.Status.choices, default=codes.Status.DRAFT)
+    status = models.CharField(
+        max_length=16, choices=codes.Status.choices, default=codes.Status.DRAFT
+    )
     started_at = models.DateTimeField(db_index=True)  # s.6(5)(b) date
     ended_at = models.DateTimeField(null=True, blank=True)  # s.6(5)(b) duration; None while ongoing
     reason = models.CharField(max_length=2, choices=codes.Reason.choices)  # s.6(5)(a)
@@ -44,7 +46,9 @@ class Incident(models.Model):
     )
     harm = models.CharField(max_length=16, choices=codes.Harm.choices, default=codes.Harm.NONE)
     psychological_harm = models.CharField(
-        max_length=16, choices=codes.PsychologicalHarm.choices, default=codes.PsychologicalHarm.NOT_KNOWN
+        max_length=16,
+        choices=codes.PsychologicalHarm.choices,
+        default=codes.PsychologicalHarm.NOT_KNOWN,
     )
     # s.6(5)(j)-(l): the patient's characteristics as they stood at the time.
     patient_snapshot = models.JSONField(default=dict, blank=True)
@@ -314,7 +318,9 @@ class PostIncidentSupport(models.Model):
     support_for = models.CharField(max_length=8, choices=FOR_CHOICES)
     held = models.BooleanField()
     held_at = models.DateTimeField()
-    not_held_reason = models.CharField(max_length=2, choices=codes.NotHeldReason.choices, blank=True)
+    not_held_reason = models.CharField(
+        max_length=2, choices=codes.NotHeldReason.choices, blank=True
+    )
     notes = models.TextField(blank=True)
     late_reason = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
@@ -334,7 +340,9 @@ class Debrief(models.Model):
     held = models.BooleanField()
     held_at = models.DateTimeField()
     patient_took_part = models.BooleanField(default=False)
-    not_held_reason = models.CharField(max_length=2, choices=codes.NotHeldReason.choices, blank=True)
+    not_held_reason = models.CharField(
+        max_length=2, choices=codes.NotHeldReason.choices, blank=True
+    )
     carer_took_part = models.BooleanField(default=False)
     attendees = models.TextField(blank=True)
     learning = models.TextField(blank=True)

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rrp.audit.services import audit_view
-from rrp.core.forms import error_summary
+from rrp.core.forms import error_summary, form_page, submitted
 from rrp.core.permissions import actor_from, require_permission
 from rrp.core.scoping import get_in_organisation
 from rrp.incidents import codes, presenters, services
@@ -969,26 +969,19 @@ def duty_not_required(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, f"{duty.label} is already done or not required")
         return redirect("incidents:detail", pk=incident.pk)
     form = NotRequiredForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.duty_mark_not_required(
-                actor=actor_from(request), duty=duty, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            for field, messages_ in _problems(error).items():
-                for message in messages_:
-                    form.add_error(field if field in form.fields else None, message)
-        else:
-            messages.success(request, f"{duty.label}: marked not required")
-            return redirect("incidents:detail", pk=incident.pk)
-    now = timezone.now()
-    return render(
+    if submitted(
+        request,
+        form,
+        lambda: services.duty_mark_not_required(
+            actor=actor_from(request), duty=duty, reason=form.cleaned_data["reason"]
+        ),
+    ):
+        messages.success(request, f"{duty.label}: marked not required")
+        return redirect("incidents:detail", pk=incident.pk)
+    return form_page(
         request,
         "incidents/not_required.html",
-        {
-            "incident": incident,
-            "form": form,
-            "errors": error_summary(form),
-            "duty": presenters.duty_rows([duty], now)[0],
-        },
+        form,
+        incident=incident,
+        duty=presenters.duty_rows([duty], timezone.now())[0],
     )

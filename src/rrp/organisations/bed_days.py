@@ -111,7 +111,9 @@ def read_bed_days_csv(text: str) -> tuple[list[BedDaysRow], list[BedDaysProblem]
                 raise ValueError
         except ValueError:
             problems.append(
-                BedDaysProblem(number, f"bed_days must be a whole number, not '{record['bed_days']}'")
+                BedDaysProblem(
+                    number, f"bed_days must be a whole number, not '{record['bed_days']}'"
+                )
             )
             continue
         if not record["ward"]:

@@ -26,7 +26,9 @@ PERMISSION_ROLES: dict[str, frozenset[str]] = {
     "incidents.acknowledge_escalation": frozenset({Role.RRP_LEAD}),  # Use of Force Act s.8/9
     "careplans.view_plan": CLINICAL,  # safety plans, risk assessments, physical health checks
     "careplans.write_plan": CLINICAL,
-    "standards.view_assessment": frozenset({Role.RRP_LEAD, Role.BOARD, Role.AUDITOR, Role.ORG_ADMIN, Role.WARD_MANAGER, Role.TRAINER}),
+    "standards.view_assessment": frozenset(
+        {Role.RRP_LEAD, Role.BOARD, Role.AUDITOR, Role.ORG_ADMIN, Role.WARD_MANAGER, Role.TRAINER}
+    ),
     "standards.manage_assessment": frozenset({Role.RRP_LEAD}),
     "standards.sign_off": frozenset({Role.RRP_LEAD}),  # the executive lead signs off
     "analytics.view_dashboard": frozenset(Role.values) - {Role.TRAINER},  # aggregates only

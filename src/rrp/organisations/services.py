@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from rrp.audit.models import AuditAction
-from rrp.audit.services import Actor, audit_record, snapshot
+from rrp.audit.services import Actor, audit_changed, audit_created, audit_record, snapshot
 from rrp.organisations.bed_days import BedDaysProblem, month_start, read_bed_days_csv
 from rrp.organisations.models import (
     BedDaysSource,
@@ -32,13 +32,11 @@ def organisation_create(
     organisation = Organisation(ods_code=ods_code.strip().upper(), name=name.strip(), sector=sector)
     organisation.full_clean()
     organisation.save()
-    audit_record(
+    audit_created(
         actor=actor,
-        action=AuditAction.CREATE,
         organisation=organisation,
         obj=organisation,
         summary=f"Organisation {organisation} added",
-        after=snapshot(organisation),
     )
     return organisation
 
@@ -48,13 +46,8 @@ def site_create(*, actor: Actor, organisation: Organisation, name: str, code: st
     site = Site(organisation=organisation, name=name.strip(), code=code.strip())
     site.full_clean()
     site.save()
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        organisation=organisation,
-        obj=site,
-        summary=f"Site {site.name} added",
-        after=snapshot(site),
+    audit_created(
+        actor=actor, organisation=organisation, obj=site, summary=f"Site {site.name} added"
     )
     return site
 
@@ -87,13 +80,8 @@ def ward_create(
     )
     ward.full_clean()
     ward.save()
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        organisation=organisation,
-        obj=ward,
-        summary=f"Ward {ward.code} added",
-        after=snapshot(ward),
+    audit_created(
+        actor=actor, organisation=organisation, obj=ward, summary=f"Ward {ward.code} added"
     )
     return ward
 
@@ -107,14 +95,12 @@ def ward_update(*, actor: Actor, ward: Ward, **changes: object) -> Ward:
         setattr(ward, field, value)
     ward.full_clean()
     ward.save()
-    audit_record(
+    audit_changed(
         actor=actor,
-        action=AuditAction.CHANGE,
         organisation=ward.organisation,
         obj=ward,
         summary=f"Ward {ward.code} changed",
         before=before,
-        after=snapshot(ward),
     )
     return ward
 
@@ -205,7 +191,9 @@ def user_add(
 ) -> AbstractBaseUser:
     """Create the person if new, and give them a role in the organisation."""
     if role not in Role.values:
-        raise ValidationError({"role": f"Unknown role '{role}'. Use one of: {', '.join(Role.values)}"})
+        raise ValidationError(
+            {"role": f"Unknown role '{role}'. Use one of: {', '.join(Role.values)}"}
+        )
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(username=username)
     if created:
@@ -234,12 +222,10 @@ def user_add(
         defaults={"job_title": job_title, "home_ward": home_ward},
     )
     if made:
-        audit_record(
+        audit_created(
             actor=actor,
-            action=AuditAction.CREATE,
             organisation=organisation,
             obj=membership,
             summary=f"{username} given the role {membership.get_role_display()}",
-            after=snapshot(membership),
         )
     return user

@@ -88,7 +88,8 @@ def bed_days(request: HttpRequest) -> HttpResponse:
             apply_service_errors(form, error)
         else:
             messages.success(
-                request, f"{record.bed_days} bed days saved for {record.ward} in {record.month:%B %Y}"
+                request,
+                f"{record.bed_days} bed days saved for {record.ward} in {record.month:%B %Y}",
             )
             return redirect("organisations:ward", code=record.ward.code)
     recent = OccupiedBedDays.objects.filter(organisation=organisation).select_related("ward")

@@ -87,7 +87,8 @@ class Patient(models.Model):
 
     @property
     def demographics_complete(self) -> bool:
-        """Every characteristic answered (an answer of "prefers not to say" counts; standard 1.5.III)."""
+        """Every characteristic answered (an answer of "prefers not to say" counts;
+        standard 1.5.III)."""
         fields = (
             self.sex, self.gender_same_as_birth, self.sexual_orientation, self.religion,
             self.disability, self.pregnancy, self.mental_disorder, self.learning_disability_autism,

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rrp.audit.models import AuditAction
-from rrp.audit.services import Actor, audit_record, snapshot
+from rrp.audit.services import Actor, audit_changed, audit_created, audit_record, snapshot
 from rrp.organisations.bed_days import Stay, months_between, occupied_bed_days
 from rrp.organisations.models import BedDaysSource, OccupiedBedDays, Organisation, Ward
 from rrp.patients.models import Admission, Patient
@@ -29,7 +29,7 @@ PATIENT_FIELDS = (
 def _apply(patient: Patient, values: Mapping[str, Any]) -> None:
     unknown = set(values) - set(PATIENT_FIELDS)
     if unknown:
-        raise ValidationError({name: "This is not a patient field" for name in sorted(unknown)})
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This is not a patient field"))
     for name, value in values.items():
         if name == "nhs_number":
             value = normalise_nhs_number(value or "")
@@ -59,13 +59,11 @@ def patient_create(*, actor: Actor, organisation: Organisation, **values: Any) -
     if Patient.objects.filter(organisation=organisation, local_id=patient.local_id).exists():
         raise ValidationError({"local_id": "A patient with this local identifier already exists"})
     patient.save()
-    audit_record(
+    audit_created(
         actor=actor,
-        action=AuditAction.CREATE,
         organisation=organisation,
         obj=patient,
         summary=f"Patient {patient.local_id} added",
-        after=snapshot(patient),
     )
     return patient
 
@@ -78,14 +76,12 @@ def patient_update(*, actor: Actor, patient: Patient, **values: Any) -> Patient:
     if clash.exclude(pk=patient.pk).exists():
         raise ValidationError({"local_id": "A patient with this local identifier already exists"})
     patient.save()
-    audit_record(
+    audit_changed(
         actor=actor,
-        action=AuditAction.CHANGE,
         organisation=patient.organisation,
         obj=patient,
         summary=f"Patient {patient.local_id} changed",
         before=before,
-        after=snapshot(patient),
     )
     return patient
 
@@ -113,13 +109,11 @@ def admission_create(
         spell_id=spell_id,
     )
     admission.save()
-    audit_record(
+    audit_created(
         actor=actor,
-        action=AuditAction.CREATE,
         organisation=patient.organisation,
         obj=admission,
         summary=f"{patient.local_id} admitted to {ward.code}",
-        after=snapshot(admission),
     )
     return admission
 
@@ -131,14 +125,12 @@ def admission_discharge(*, actor: Actor, admission: Admission, discharged_on: dt
     before = snapshot(admission)
     admission.discharged_on = discharged_on
     admission.save()
-    audit_record(
+    audit_changed(
         actor=actor,
-        action=AuditAction.CHANGE,
         organisation=admission.patient.organisation,
         obj=admission,
         summary=f"{admission.patient.local_id} discharged from {admission.ward.code}",
         before=before,
-        after=snapshot(admission),
     )
     return admission
 

@@ -104,7 +104,9 @@ def admission_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = AdmissionForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            services.admission_create(actor=actor_from(request), patient=patient, **form.cleaned_data)
+            services.admission_create(
+                actor=actor_from(request), patient=patient, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

@@ -10,10 +10,7 @@ indicator figures, never a patient-level record.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -22,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from rrp.audit.models import AuditAction
 from rrp.audit.services import audit_record
-from rrp.core.forms import apply_service_errors, error_summary
+from rrp.core.forms import form_page, submitted
 from rrp.core.permissions import actor_from, require_permission
 from rrp.standards import rules, selectors, services
 from rrp.standards.forms import ConclusionForm, InviteForm, ReasonForm, ResponseForm
@@ -34,11 +31,6 @@ from rrp.standards.models import (
 )
 from rrp.standards.views import evidence_file_response
 
-
-def _form_page(request: HttpRequest, template: str, form: Any, **context: Any) -> HttpResponse:
-    return render(request, template, {"form": form, "errors": error_summary(form), **context})
-
-
 # -- the assessing organisation ------------------------------------------------------------------
 
 
@@ -47,24 +39,23 @@ def _form_page(request: HttpRequest, template: str, form: Any, **context: Any) -
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = selectors.cycle_in(request.organisation, pk)  # type: ignore[attr-defined]
     form = InviteForm(request.POST or None, organisation=cycle.organisation)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            review = services.peer_review_invite(
-                actor=actor_from(request),
-                cycle=cycle,
-                reviewer=data["reviewer"],
-                message=data["message"],
-                respond_by=data["respond_by"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"{selectors.display_name(review.reviewer)} invited to review {cycle.name}"
-            )
-            return redirect("standards:peer-review", pk=cycle.pk, review_pk=review.pk)
-    return _form_page(
+    review = submitted(
+        request,
+        form,
+        lambda: services.peer_review_invite(
+            actor=actor_from(request),
+            cycle=cycle,
+            reviewer=form.cleaned_data["reviewer"],
+            message=form.cleaned_data["message"],
+            respond_by=form.cleaned_data["respond_by"],
+        ),
+    )
+    if review is not None:
+        messages.success(
+            request, f"{selectors.display_name(review.reviewer)} invited to review {cycle.name}"
+        )
+        return redirect("standards:peer-review", pk=cycle.pk, review_pk=review.pk)
+    return form_page(
         request, "standards/peer_invite.html", form, cycle=cycle, has_candidates=bool(form.people)
     )
 
@@ -105,17 +96,16 @@ def withdraw(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
     form = ReasonForm(
         request.POST or None, label="Why is the invitation being withdrawn?", required=False
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.peer_review_withdraw(
-                actor=actor_from(request), review=review, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "Peer review invitation withdrawn")
-            return redirect("standards:cycle", pk=review.cycle_id)
-    return _form_page(
+    if submitted(
+        request,
+        form,
+        lambda: services.peer_review_withdraw(
+            actor=actor_from(request), review=review, reason=form.cleaned_data["reason"]
+        ),
+    ):
+        messages.success(request, "Peer review invitation withdrawn")
+        return redirect("standards:cycle", pk=review.cycle_id)
+    return form_page(
         request,
         "standards/reason_form.html",
         form,
@@ -183,26 +173,22 @@ def review_statement(request: HttpRequest, review_pk: int, ref: str) -> HttpResp
         if not may_respond:
             messages.error(request, "This peer review can no longer change")
             return redirect("standards:review-statement", review_pk=review.pk, ref=ref)
-        if form.is_valid():
-            try:
-                services.peer_review_respond(
-                    actor=actor_from(request),
-                    review=review,
-                    assessment=assessment,
-                    **form.cleaned_data,
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"Your view of {ref} is saved")
-                return redirect("standards:review", review_pk=review.pk)
+        if submitted(
+            request,
+            form,
+            lambda: services.peer_review_respond(
+                actor=actor_from(request), review=review, assessment=assessment, **form.cleaned_data
+            ),
+        ):
+            messages.success(request, f"Your view of {ref} is saved")
+            return redirect("standards:review", review_pk=review.pk)
     refs = list(
         StatementAssessment.objects.filter(cycle=cycle)
         .order_by("statement__position")
         .values_list("statement__ref", flat=True)
     )
     index = refs.index(ref)
-    return _form_page(
+    return form_page(
         request,
         "standards/review_statement.html",
         form,
@@ -243,18 +229,17 @@ def review_sign_off(request: HttpRequest, review_pk: int) -> HttpResponse:
     if review.status != PeerReviewStatus.INVITED:
         return redirect("standards:review", review_pk=review.pk)
     form = ConclusionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.peer_review_sign_off(
-                actor=actor_from(request), review=review, conclusion=form.cleaned_data["conclusion"]
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "Peer review signed off. Thank you")
-            return redirect("standards:review", review_pk=review.pk)
+    if submitted(
+        request,
+        form,
+        lambda: services.peer_review_sign_off(
+            actor=actor_from(request), review=review, conclusion=form.cleaned_data["conclusion"]
+        ),
+    ):
+        messages.success(request, "Peer review signed off. Thank you")
+        return redirect("standards:review", review_pk=review.pk)
     responses = list(review.responses.select_related("assessment__statement"))
-    return _form_page(
+    return form_page(
         request,
         "standards/review_sign_off.html",
         form,
@@ -270,17 +255,16 @@ def review_decline(request: HttpRequest, review_pk: int) -> HttpResponse:
     form = ReasonForm(
         request.POST or None, label="Why are you declining? (optional)", required=False
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.peer_review_decline(
-                actor=actor_from(request), review=review, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "You have declined the invitation")
-            return redirect("standards:review-list")
-    return _form_page(
+    if submitted(
+        request,
+        form,
+        lambda: services.peer_review_decline(
+            actor=actor_from(request), review=review, reason=form.cleaned_data["reason"]
+        ),
+    ):
+        messages.success(request, "You have declined the invitation")
+        return redirect("standards:review-list")
+    return form_page(
         request,
         "standards/reason_form.html",
         form,

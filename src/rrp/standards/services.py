@@ -21,7 +21,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from rrp.audit.models import AuditAction
-from rrp.audit.services import Actor, audit_record, snapshot
+from rrp.audit.services import Actor, audit_changed, audit_created, audit_record, snapshot
 from rrp.organisations.models import Membership, Organisation, Site, Ward
 from rrp.organisations.roles import roles_allow
 from rrp.organisations.selectors import roles_in
@@ -79,7 +79,7 @@ def _actor_name(actor: Actor) -> str:
     return display_name(user) if user is not None else "RRP (system)"
 
 
-def _history(
+def _history_entry(
     *,
     actor: Actor,
     cycle: AssessmentCycle,
@@ -89,7 +89,8 @@ def _history(
     assessment: StatementAssessment | None = None,
     changes: dict[str, Any] | None = None,
 ) -> AssessmentHistory:
-    return AssessmentHistory.objects.create(
+    """An unsaved history entry, so that many can be written with one bulk_create."""
+    return AssessmentHistory(
         cycle=cycle,
         assessment=assessment,
         occurred_at=now,
@@ -98,6 +99,44 @@ def _history(
         kind=kind,
         summary=summary[:300],
         changes=changes or {},
+    )
+
+
+def _recorded(
+    *,
+    actor: Actor,
+    action: AuditAction,
+    cycle: AssessmentCycle,
+    obj: Any,
+    kind: str,
+    summary: str,
+    now: dt.datetime,
+    assessment: StatementAssessment | None = None,
+    changes: dict[str, Any] | None = None,
+    audit_summary: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Write a change to the cycle's own history and to the audit trail together, so that
+    the one can never be written without the other. The audit entry repeats `summary`
+    unless it needs different words (`audit_summary`)."""
+    _history_entry(
+        actor=actor,
+        cycle=cycle,
+        assessment=assessment,
+        kind=kind,
+        summary=summary,
+        now=now,
+        changes=changes,
+    ).save(force_insert=True)
+    audit_record(
+        actor=actor,
+        action=action,
+        organisation=cycle.organisation,
+        obj=obj,
+        summary=summary if audit_summary is None else audit_summary,
+        before=before,
+        after=after,
     )
 
 
@@ -265,15 +304,14 @@ def cycle_create(
             if source.rating:
                 copied += 1
                 history.append(
-                    AssessmentHistory(
+                    _history_entry(
+                        actor=actor,
                         cycle=cycle,
                         assessment=target,
-                        occurred_at=now,
-                        actor=_user(actor),
-                        actor_name=_actor_name(actor),
                         kind=HistoryKind.CARRIED_FORWARD,
                         summary=f"Carried forward from {copy_from.name}: "
                         f"{rules.RATING_LABELS[source.rating]}",
+                        now=now,
                         changes={"rating": ["", source.rating]},
                     )
                 )
@@ -293,13 +331,14 @@ def cycle_create(
     summary = f"Assessment cycle {cycle.name} planned"
     if copy_from is not None:
         summary += f", copying {copied} ratings from {copy_from.name}"
-    _history(actor=actor, cycle=cycle, kind=HistoryKind.CYCLE, summary=summary, now=now)
-    audit_record(
+    _recorded(
         actor=actor,
         action=AuditAction.CREATE,
-        organisation=organisation,
+        cycle=cycle,
         obj=cycle,
+        kind=HistoryKind.CYCLE,
         summary=summary,
+        now=now,
         after=snapshot(cycle),
     )
     return cycle
@@ -339,20 +378,16 @@ def cycle_update(
         "scope_wards": sorted(w.pk for w in scope_wards),
     }
     changes = {k: [before[k], after[k]] for k in after if before.get(k) != after[k]}
-    _history(
+    _recorded(
         actor=actor,
+        action=AuditAction.CHANGE,
         cycle=cycle,
+        obj=cycle,
         kind=HistoryKind.CYCLE,
         summary=f"Cycle details changed: {', '.join(changes) or 'no change'}",
         now=now,
         changes=changes,
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.CHANGE,
-        organisation=organisation,
-        obj=cycle,
-        summary=f"Assessment cycle {cycle.name} changed",
+        audit_summary=f"Assessment cycle {cycle.name} changed",
         before=before,
         after=after,
     )
@@ -371,20 +406,15 @@ def _move(
     before = cycle.status
     cycle.status = target
     cycle.save()
-    _history(
+    _recorded(
         actor=actor,
+        action=AuditAction.CHANGE,
         cycle=cycle,
+        obj=cycle,
         kind=HistoryKind.CYCLE,
         summary=summary,
         now=now,
         changes={"status": [before, target]},
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.CHANGE,
-        organisation=cycle.organisation,
-        obj=cycle,
-        summary=summary,
         before={"status": before},
         after={"status": target},
     )
@@ -566,21 +596,17 @@ def _apply_assessment(
             summary += f" ({fields} changed)"
     else:
         summary = f"{ref}: carried-forward assessment confirmed"
-    _history(
+    _recorded(
         actor=actor,
+        action=AuditAction.CHANGE,
         cycle=cycle,
+        obj=assessment,
         assessment=assessment,
         kind=kind,
         summary=summary,
         now=now,
         changes=changes,
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.CHANGE,
-        organisation=cycle.organisation,
-        obj=assessment,
-        summary=f"{cycle.name}: {summary}",
+        audit_summary=f"{cycle.name}: {summary}",
         before=before,
         after=after,
     )
@@ -624,13 +650,11 @@ def _check_evidence_fields(organisation: Organisation, title: str, owner: Any) -
 
 
 def _evidence_created(actor: Actor, evidence: Evidence) -> Evidence:
-    audit_record(
+    audit_created(
         actor=actor,
-        action=AuditAction.CREATE,
         organisation=evidence.organisation,
         obj=evidence,
         summary=f"Evidence {evidence.reference} added: {evidence.title}",
-        after=snapshot(evidence),
     )
     return evidence
 
@@ -795,14 +819,12 @@ def evidence_update(
     evidence.owner = owner
     evidence.review_on = review_on
     evidence.save()
-    audit_record(
+    audit_changed(
         actor=actor,
-        action=AuditAction.CHANGE,
         organisation=evidence.organisation,
         obj=evidence,
         summary=f"Evidence {evidence.reference} changed",
         before=before,
-        after=snapshot(evidence),
     )
     return evidence
 
@@ -876,20 +898,16 @@ def evidence_attach(
         ) from None
     ref = assessment.statement.ref
     summary = f"{ref}: evidence {evidence.reference} added ({evidence.title})"
-    _history(
+    _recorded(
         actor=actor,
+        action=AuditAction.CREATE,
         cycle=cycle,
+        obj=attachment,
         assessment=assessment,
         kind=HistoryKind.EVIDENCE_ADDED,
         summary=summary,
         now=now,
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        organisation=cycle.organisation,
-        obj=attachment,
-        summary=f"{cycle.name}: {summary}",
+        audit_summary=f"{cycle.name}: {summary}",
     )
     return attachment
 
@@ -901,20 +919,16 @@ def _detach(
     attachment.removed_by = _user(actor)
     attachment.save()
     assessment = attachment.assessment
-    _history(
+    _recorded(
         actor=actor,
+        action=AuditAction.CHANGE,
         cycle=assessment.cycle,
+        obj=attachment,
         assessment=assessment,
         kind=HistoryKind.EVIDENCE_REMOVED,
         summary=f"{assessment.statement.ref}: {summary}",
         now=now,
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.CHANGE,
-        organisation=assessment.cycle.organisation,
-        obj=attachment,
-        summary=f"{assessment.cycle.name}: {assessment.statement.ref}: {summary}",
+        audit_summary=f"{assessment.cycle.name}: {assessment.statement.ref}: {summary}",
     )
 
 
@@ -998,20 +1012,15 @@ def action_raise(
         f"{assessment.statement.ref}: action {action.reference} raised for "
         f"{display_name(owner)}, due {due_on.isoformat()}"
     )
-    _history(
+    _recorded(
         actor=actor,
+        action=AuditAction.CREATE,
         cycle=cycle,
+        obj=action,
         assessment=assessment,
         kind=HistoryKind.ACTION,
         summary=summary,
         now=now,
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        organisation=cycle.organisation,
-        obj=action,
-        summary=summary,
         after=snapshot(action),
     )
     return action
@@ -1041,24 +1050,19 @@ def action_update(
     assert due_on is not None
     action.due_on = due_on
     action.save()
-    summary = f"Action {action.reference} changed"
-    _history(
-        actor=actor,
-        cycle=action.assessment.cycle,
-        assessment=action.assessment,
-        kind=HistoryKind.ACTION,
-        summary=summary,
-        now=now,
-        changes={k: [before[k], v] for k, v in snapshot(action).items() if before[k] != v},
-    )
-    audit_record(
+    after = snapshot(action)
+    _recorded(
         actor=actor,
         action=AuditAction.CHANGE,
-        organisation=action.organisation,
+        cycle=action.assessment.cycle,
         obj=action,
-        summary=summary,
+        assessment=action.assessment,
+        kind=HistoryKind.ACTION,
+        summary=f"Action {action.reference} changed",
+        now=now,
+        changes={k: [before[k], v] for k, v in after.items() if before[k] != v},
         before=before,
-        after=snapshot(action),
+        after=after,
     )
     return action
 
@@ -1093,22 +1097,17 @@ def action_progress_record(
     action.status = status
     action.completed_on = timezone.localtime(now).date() if status == ActionStatus.DONE else None
     action.save()
-    summary = f"Action {action.reference}: progress recorded ({ActionStatus(status).label.lower()})"
-    _history(
-        actor=actor,
-        cycle=action.raised_in,
-        assessment=action.assessment,
-        kind=HistoryKind.ACTION,
-        summary=summary,
-        now=now,
-        changes={"status": [before, status]} if before != status else {},
-    )
-    audit_record(
+    _recorded(
         actor=actor,
         action=AuditAction.CHANGE,
-        organisation=action.organisation,
+        cycle=action.raised_in,
         obj=action,
-        summary=summary,
+        assessment=action.assessment,
+        kind=HistoryKind.ACTION,
+        summary=f"Action {action.reference}: progress recorded "
+        f"({ActionStatus(status).label.lower()})",
+        now=now,
+        changes={"status": [before, status]} if before != status else {},
         before={"status": before},
         after={"status": status, "note": progress.note},
     )
@@ -1185,13 +1184,14 @@ def peer_review_invite(
         f"{display_name(reviewer)} of {reviewer_organisation.name} invited to peer "
         f"review {cycle.name}"
     )
-    _history(actor=actor, cycle=cycle, kind=HistoryKind.PEER_REVIEW, summary=summary, now=now)
-    audit_record(
+    _recorded(
         actor=actor,
         action=AuditAction.CREATE,
-        organisation=cycle.organisation,
+        cycle=cycle,
         obj=review,
+        kind=HistoryKind.PEER_REVIEW,
         summary=summary,
+        now=now,
         after=snapshot(review),
     )
     return review
@@ -1209,15 +1209,14 @@ def _close_review(
     summary = f"Peer review by {display_name(review.reviewer)} {verb}"
     if reason.strip():
         summary += f": {reason.strip()}"
-    _history(
-        actor=actor, cycle=review.cycle, kind=HistoryKind.PEER_REVIEW, summary=summary, now=now
-    )
-    audit_record(
+    _recorded(
         actor=actor,
         action=AuditAction.CHANGE,
-        organisation=review.cycle.organisation,
+        cycle=review.cycle,
         obj=review,
+        kind=HistoryKind.PEER_REVIEW,
         summary=summary,
+        now=now,
         after={"status": status},
     )
     return review
@@ -1300,22 +1299,16 @@ def peer_review_respond(
     response.save()
     ref = assessment.statement.ref
     view = "agrees" if verdict == Verdict.AGREE else "challenges the assessment"
-    summary = f"{ref}: peer reviewer {display_name(review.reviewer)} {view}"
-    _history(
-        actor=actor,
-        cycle=review.cycle,
-        assessment=assessment,
-        kind=HistoryKind.PEER_REVIEW,
-        summary=summary,
-        now=now,
-        changes={"comment": [before["comment"] if before else "", response.comment]},
-    )
-    audit_record(
+    _recorded(
         actor=actor,
         action=AuditAction.CREATE if before is None else AuditAction.CHANGE,
-        organisation=review.cycle.organisation,
+        cycle=review.cycle,
         obj=response,
-        summary=summary,
+        assessment=assessment,
+        kind=HistoryKind.PEER_REVIEW,
+        summary=f"{ref}: peer reviewer {display_name(review.reviewer)} {view}",
+        now=now,
+        changes={"comment": [before["comment"] if before else "", response.comment]},
         before=before,
         after=snapshot(response),
     )
@@ -1346,15 +1339,14 @@ def peer_review_sign_off(
         f"Peer review signed off by {display_name(review.reviewer)} "
         f"with {challenges} challenge{'s' if challenges != 1 else ''}"
     )
-    _history(
-        actor=actor, cycle=review.cycle, kind=HistoryKind.PEER_REVIEW, summary=summary, now=now
-    )
-    audit_record(
+    _recorded(
         actor=actor,
         action=AuditAction.CHANGE,
-        organisation=review.cycle.organisation,
+        cycle=review.cycle,
         obj=review,
+        kind=HistoryKind.PEER_REVIEW,
         summary=summary,
+        now=now,
         after={"status": review.status, "conclusion": review.conclusion},
     )
     return review
@@ -1378,22 +1370,16 @@ def challenge_answer(
     response.answered_by = _user(actor)
     response.save()
     reviewer = display_name(response.peer_review.reviewer)
-    summary = f"{response.assessment.statement.ref}: challenge from {reviewer} answered"
-    _history(
-        actor=actor,
-        cycle=cycle,
-        assessment=response.assessment,
-        kind=HistoryKind.CHALLENGE_ANSWERED,
-        summary=summary,
-        now=now,
-        changes={"answer": [before["answer"], response.answer]},
-    )
-    audit_record(
+    _recorded(
         actor=actor,
         action=AuditAction.CHANGE,
-        organisation=cycle.organisation,
+        cycle=cycle,
         obj=response,
-        summary=summary,
+        assessment=response.assessment,
+        kind=HistoryKind.CHALLENGE_ANSWERED,
+        summary=f"{response.assessment.statement.ref}: challenge from {reviewer} answered",
+        now=now,
+        changes={"answer": [before["answer"], response.answer]},
         before=before,
         after=snapshot(response),
     )
@@ -1518,18 +1504,14 @@ def cycle_import(
         ):
             changed += 1
     total = len(planned)
-    _history(
+    _recorded(
         actor=actor,
+        action=AuditAction.IMPORT,
         cycle=cycle,
+        obj=cycle,
         kind=HistoryKind.IMPORTED,
         summary=f"Imported {source}: {changed} of {total} statements changed",
         now=now,
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.IMPORT,
-        organisation=cycle.organisation,
-        obj=cycle,
-        summary=f"{cycle.name}: imported {source}, {changed} statements changed",
+        audit_summary=f"{cycle.name}: imported {source}, {changed} statements changed",
     )
     return ImportOutcome(changed=changed, unchanged=total - changed, problems=[])

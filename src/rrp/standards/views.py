@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rrp.audit.models import AuditAction
 from rrp.audit.services import audit_record
-from rrp.core.forms import apply_service_errors, error_summary
+from rrp.core.forms import call_service, form_page, submitted
 from rrp.core.permissions import actor_from, require_permission
 from rrp.core.scoping import get_in_organisation
 from rrp.organisations.roles import roles_allow
@@ -68,19 +68,6 @@ def _organisation(request: HttpRequest) -> Any:
 
 def _may(request: HttpRequest, permission: str) -> bool:
     return roles_allow(getattr(request, "roles", frozenset()), permission)
-
-
-def _form_page(request: HttpRequest, template: str, form: Any, **context: Any) -> HttpResponse:
-    return render(request, template, {"form": form, "errors": error_summary(form), **context})
-
-
-def _run(form: Any, call: Callable[[], Any]) -> Any:
-    """Call a service, putting its ValidationError back on the form; None on failure."""
-    try:
-        return call()
-    except ValidationError as error:
-        apply_service_errors(form, error)
-        return None
 
 
 # -- home and catalogue ------------------------------------------------------------------------
@@ -144,7 +131,7 @@ def cycle_add(request: HttpRequest) -> HttpResponse:
     form = CycleCreateForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        cycle = _run(
+        cycle = call_service(
             form,
             lambda: services.cycle_create(
                 actor=actor_from(request),
@@ -163,9 +150,7 @@ def cycle_add(request: HttpRequest) -> HttpResponse:
                 request, f"{cycle.name} planned with {cycle.assessments.count()} statements"
             )
             return redirect("standards:cycle", pk=cycle.pk)
-    return _form_page(
-        request, "standards/cycle_form.html", form, heading="Plan an assessment cycle"
-    )
+    return form_page(request, "standards/cycle_form.html", form, heading="Plan an assessment cycle")
 
 
 @require_http_methods(["GET", "POST"])
@@ -186,7 +171,7 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CycleForm(request.POST or None, organisation=organisation, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(
+        if call_service(
             form,
             lambda: services.cycle_update(
                 actor=actor_from(request),
@@ -200,7 +185,7 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             messages.success(request, "Cycle details saved")
             return redirect("standards:cycle", pk=cycle.pk)
-    return _form_page(
+    return form_page(
         request, "standards/cycle_form.html", form, heading=f"Change {cycle.name}", cycle=cycle
     )
 
@@ -319,19 +304,16 @@ def cycle_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def cycle_return(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = selectors.cycle_in(_organisation(request), pk)
     form = ReasonForm(request.POST or None, label="What needs to change?")
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(
-            form,
-            lambda: services.cycle_return_for_changes(
-                actor=actor_from(request), cycle=cycle, reason=form.cleaned_data["reason"]
-            ),
-        )
+    if submitted(
+        request,
+        form,
+        lambda: services.cycle_return_for_changes(
+            actor=actor_from(request), cycle=cycle, reason=form.cleaned_data["reason"]
+        ),
     ):
         messages.success(request, f"{cycle.name} returned for changes")
         return redirect("standards:cycle", pk=cycle.pk)
-    return _form_page(
+    return form_page(
         request,
         "standards/reason_form.html",
         form,
@@ -347,19 +329,16 @@ def cycle_return(request: HttpRequest, pk: int) -> HttpResponse:
 def cycle_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = selectors.cycle_in(_organisation(request), pk)
     form = SignOffForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(
-            form,
-            lambda: services.cycle_sign_off(
-                actor=actor_from(request), cycle=cycle, statement=form.cleaned_data["statement"]
-            ),
-        )
+    if submitted(
+        request,
+        form,
+        lambda: services.cycle_sign_off(
+            actor=actor_from(request), cycle=cycle, statement=form.cleaned_data["statement"]
+        ),
     ):
         messages.success(request, f"{cycle.name} signed off. It is now locked")
         return redirect("standards:summary", pk=cycle.pk)
-    return _form_page(
+    return form_page(
         request,
         "standards/cycle_sign_off.html",
         form,
@@ -445,7 +424,7 @@ def statement_edit(request: HttpRequest, pk: int, ref: str) -> HttpResponse:
     form = AssessmentForm(request.POST or None, organisation=cycle.organisation, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(
+        if call_service(
             form,
             lambda: services.assessment_update(
                 actor=actor_from(request),
@@ -459,7 +438,7 @@ def statement_edit(request: HttpRequest, pk: int, ref: str) -> HttpResponse:
         ):
             messages.success(request, f"{ref} saved: {Rating(data['rating']).label.lower()}")
             return redirect("standards:statement", pk=cycle.pk, ref=ref)
-    return _form_page(
+    return form_page(
         request,
         "standards/statement_form.html",
         form,
@@ -516,10 +495,10 @@ def _evidence_form_view(
                     actor=actor_from(request), assessment=assessment, evidence=evidence
                 )
 
-        if _run(form, add):
+        if call_service(form, add):
             messages.success(request, f"Evidence added to {ref}")
             return redirect("standards:statement", pk=cycle.pk, ref=ref)
-    return _form_page(
+    return form_page(
         request,
         "standards/evidence_form.html",
         form,
@@ -589,21 +568,18 @@ def evidence_choose(request: HttpRequest, pk: int, ref: str) -> HttpResponse:
         pk__in=attached.values("evidence_id")
     )
     form = EvidenceChooseForm(request.POST or None, evidence=choices)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(
-            form,
-            lambda: services.evidence_attach(
-                actor=actor_from(request),
-                assessment=assessment,
-                evidence=form.cleaned_data["evidence"],
-            ),
-        )
+    if submitted(
+        request,
+        form,
+        lambda: services.evidence_attach(
+            actor=actor_from(request),
+            assessment=assessment,
+            evidence=form.cleaned_data["evidence"],
+        ),
     ):
         messages.success(request, f"Evidence added to {ref}")
         return redirect("standards:statement", pk=cycle.pk, ref=ref)
-    return _form_page(
+    return form_page(
         request,
         "standards/evidence_choose.html",
         form,
@@ -656,7 +632,7 @@ def action_add(request: HttpRequest, pk: int, ref: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        action = _run(
+        action = call_service(
             form,
             lambda: services.action_raise(
                 actor=actor_from(request),
@@ -669,7 +645,7 @@ def action_add(request: HttpRequest, pk: int, ref: str) -> HttpResponse:
         if action is not None:
             messages.success(request, f"Action {action.reference} raised")
             return redirect("standards:statement", pk=cycle.pk, ref=ref)
-    return _form_page(
+    return form_page(
         request,
         "standards/action_form.html",
         form,
@@ -691,19 +667,16 @@ def challenge_answer(request: HttpRequest, pk: int, ref: str, response_pk: int) 
     except PeerReviewResponse.DoesNotExist:
         raise Http404("Not found") from None
     form = AnswerForm(request.POST or None, initial={"answer": response.answer})
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(
-            form,
-            lambda: services.challenge_answer(
-                actor=actor_from(request), response=response, answer=form.cleaned_data["answer"]
-            ),
-        )
+    if submitted(
+        request,
+        form,
+        lambda: services.challenge_answer(
+            actor=actor_from(request), response=response, answer=form.cleaned_data["answer"]
+        ),
     ):
         messages.success(request, "Answer saved: the reviewer can see it")
         return redirect("standards:statement", pk=cycle.pk, ref=ref)
-    return _form_page(
+    return form_page(
         request,
         "standards/challenge_answer.html",
         form,
@@ -776,19 +749,16 @@ def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EvidenceEditForm(
         request.POST or None, organisation=evidence.organisation, initial=initial
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(
-            form,
-            lambda: services.evidence_update(
-                actor=actor_from(request), evidence=evidence, **form.cleaned_data
-            ),
-        )
+    if submitted(
+        request,
+        form,
+        lambda: services.evidence_update(
+            actor=actor_from(request), evidence=evidence, **form.cleaned_data
+        ),
     ):
         messages.success(request, f"{evidence.reference} saved")
         return redirect("standards:evidence", pk=evidence.pk)
-    return _form_page(request, "standards/evidence_edit.html", form, evidence=evidence)
+    return form_page(request, "standards/evidence_edit.html", form, evidence=evidence)
 
 
 @require_http_methods(["GET", "POST"])
@@ -796,19 +766,16 @@ def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = _evidence(request, pk)
     form = ReasonForm(request.POST or None, label="Why is this evidence being withdrawn?")
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(
-            form,
-            lambda: services.evidence_withdraw(
-                actor=actor_from(request), evidence=evidence, reason=form.cleaned_data["reason"]
-            ),
-        )
+    if submitted(
+        request,
+        form,
+        lambda: services.evidence_withdraw(
+            actor=actor_from(request), evidence=evidence, reason=form.cleaned_data["reason"]
+        ),
     ):
         messages.success(request, f"{evidence.reference} withdrawn")
         return redirect("standards:evidence", pk=evidence.pk)
-    return _form_page(
+    return form_page(
         request,
         "standards/reason_form.html",
         form,
@@ -911,20 +878,18 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     roles: frozenset[str] = getattr(request, "roles", frozenset())
     may_progress = services.may_record_progress(request.user, action, roles) and action.is_open
     form = ProgressForm(request.POST or None, initial={"status": action.status})
-    if request.method == "POST":
-        if not may_progress:
-            return HttpResponse(
-                "Only the action's owner or the lead can record progress", status=403
-            )
-        if form.is_valid() and _run(
-            form,
-            lambda: services.action_progress_record(
-                actor=actor_from(request), action=action, **form.cleaned_data
-            ),
-        ):
-            messages.success(request, f"Progress on {action.reference} saved")
-            return redirect("standards:action", pk=action.pk)
-    return _form_page(
+    if request.method == "POST" and not may_progress:
+        return HttpResponse("Only the action's owner or the lead can record progress", status=403)
+    if submitted(
+        request,
+        form,
+        lambda: services.action_progress_record(
+            actor=actor_from(request), action=action, **form.cleaned_data
+        ),
+    ):
+        messages.success(request, f"Progress on {action.reference} saved")
+        return redirect("standards:action", pk=action.pk)
+    return form_page(
         request,
         "standards/action_detail.html",
         form,
@@ -949,19 +914,16 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "due_on": action.due_on,
         },
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(
-            form,
-            lambda: services.action_update(
-                actor=actor_from(request), action=action, **form.cleaned_data
-            ),
-        )
+    if submitted(
+        request,
+        form,
+        lambda: services.action_update(
+            actor=actor_from(request), action=action, **form.cleaned_data
+        ),
     ):
         messages.success(request, f"{action.reference} saved")
         return redirect("standards:action", pk=action.pk)
-    return _form_page(
+    return form_page(
         request,
         "standards/action_form.html",
         form,
@@ -1065,7 +1027,7 @@ def cycle_import(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("upload", str(problem))
         else:
             if not problems:
-                outcome = _run(
+                outcome = call_service(
                     form,
                     lambda: services.cycle_import(
                         actor=actor_from(request), cycle=cycle, rows=rows, source=upload.name
@@ -1085,4 +1047,4 @@ def cycle_import(request: HttpRequest, pk: int) -> HttpResponse:
             f"Nothing was imported: {len(problems)} rows have problems. "
             "Correct them in the spreadsheet and try again",
         )
-    return _form_page(request, "standards/cycle_import.html", form, cycle=cycle, problems=problems)
+    return form_page(request, "standards/cycle_import.html", form, cycle=cycle, problems=problems)

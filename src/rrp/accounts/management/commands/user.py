@@ -11,7 +11,10 @@ from rrp.organisations.models import Organisation, Role
 
 
 class Command(ProvisioningCommand):
-    help = "Manage people: rrp user add --username ann --org R1A --role ward_staff [--password-stdin]"
+    help = (
+        "Manage people: rrp user add --username ann --org R1A --role ward_staff "
+        "[--password-stdin]"
+    )
 
     def add_arguments(self, parser: Any) -> None:
         subparsers = parser.add_subparsers(dest="action", required=True)

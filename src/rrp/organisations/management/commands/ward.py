@@ -10,7 +10,10 @@ from rrp.organisations.models import Organisation, ServiceType, Site, Ward
 
 
 class Command(ProvisioningCommand):
-    help = "Manage wards: rrp ward add --org R1A --code OAK --name 'Oak Ward' --beds 18 --service-type adult_acute"
+    help = (
+        "Manage wards: rrp ward add --org R1A --code OAK --name 'Oak Ward' --beds 18 "
+        "--service-type adult_acute"
+    )
 
     def add_arguments(self, parser: Any) -> None:
         subparsers = parser.add_subparsers(dest="action", required=True)
@@ -41,7 +44,9 @@ class Command(ProvisioningCommand):
         if options.get("site"):
             site = Site.objects.filter(organisation=org, name=options["site"]).first()
             if site is None:
-                site = services.site_create(actor=cli_actor(), organisation=org, name=options["site"])
+                site = services.site_create(
+                    actor=cli_actor(), organisation=org, name=options["site"]
+                )
         ward = services.ward_create(
             actor=cli_actor(), organisation=org, code=code, name=options["name"],
             beds=options["beds"], service_type=options["service_type"], site=site,
