@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from rrp.analytics import categories as cat
 from rrp.analytics.facts import DutyIn, IncidentIn, InterventionIn, duty_status, incident_facts
 
 LONDON = ZoneInfo("Europe/London")
@@ -161,5 +162,22 @@ def test_duties_are_counted_in_the_month_the_incident_started() -> None:
             "organisation_id": 1, "ward_id": 2, "month": dt.date(2026, 3, 1), "incident_id": 7,
             "kind": "medical_review", "status": "on_time", "due_at": at("2026-04-01 00:50"),
             "completed_at": at("2026-04-01 00:40"),
+            "incident_types": cat.TYPE_FILTER_BIT["physical"],
         }
     ]
+
+
+def test_every_row_carries_the_type_filters_its_incident_falls_in() -> None:
+    rows, _ = incident_facts(
+        incident(
+            InterventionIn(1, "01", at("2026-03-02 09:00"), at("2026-03-02 09:05")),
+            InterventionIn(2, "05", at("2026-03-02 09:05"), at("2026-03-02 14:00")),
+        ),
+        tz=LONDON, now=NOW,
+    )
+    bits = cat.TYPE_FILTER_BIT
+    assert {r["incident_types"] for r in rows} == {
+        bits["physical"] | bits["prone"] | bits["seclusion"]
+    }
+    assert cat.type_filter_bits(["14"]) == bits["chemical"] | bits["rapid_tranquillisation"]
+    assert cat.type_filter_bits([]) == 0

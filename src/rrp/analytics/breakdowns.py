@@ -34,7 +34,7 @@ from rrp.analytics.models import (
     MonthlyBreakdown,
     PatientMonth,
 )
-from rrp.analytics.summaries import BREAKDOWN_DIMENSIONS
+from rrp.analytics.summaries import BREAKDOWN_DIMENSIONS, incidents_with_type
 from rrp.patients.models import Patient
 
 Rule = disclosure.SuppressionRule | None
@@ -325,9 +325,10 @@ DUTY_STATUSES: Final = ("on_time", "late_with_reason", "late_no_reason", "overdu
 
 def duty_status_counts(
     organisation: Any, ward_ids: WardIds, months: Sequence[dt.date], cells: Cells,
-    now: dt.datetime, incident_ids: Any = None,
+    now: dt.datetime, type_filter: str | None = None,
 ) -> dict[str, dict[str, int]]:
-    """kind -> status -> duties. Open duties are split into overdue and not yet due now."""
+    """kind -> status -> duties. Open duties are split into overdue and not yet due now. With a
+    type filter, the duties of incidents that included that type."""
     out: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(DUTY_STATUSES, 0))
     for key, cell in cells["duty"].items():
         kind, _, status = key.partition(":")
@@ -337,8 +338,8 @@ def duty_status_counts(
         in_wards(ward_ids), organisation=organisation, status=DutyFact.OPEN,
         month__gte=min(months), month__lte=max(months),
     )
-    if incident_ids is not None:
-        open_duties = open_duties.filter(incident_id__in=incident_ids)
+    if type_filter is not None:
+        open_duties = incidents_with_type(open_duties, type_filter)
     for row in open_duties.values("kind").annotate(
         overdue=Count("id", filter=_overdue(now)), n=Count("id")
     ).order_by():

@@ -11,7 +11,7 @@ includes everything up to its upper bound, so every duration has exactly one ban
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -49,6 +49,19 @@ _TYPE_FILTER_PREFIX: Final = {
     "physical": "ph", "prone": "pr", "mechanical": "me", "chemical": "ch",
     "rapid_tranquillisation": "rt", "seclusion": "se", "segregation": "sg",
 }
+
+
+# One bit per type filter, kept on every fact row of an incident (`incident_types`), so the
+# incidents that included a type are found without a subquery.
+TYPE_FILTER_BIT: Final = {name: 1 << i for i, name in enumerate(TYPE_FILTERS)}
+
+
+def type_filter_bits(type_codes: Iterable[str]) -> int:
+    """The bits of every type filter that one of these intervention types falls in."""
+    present = set(type_codes)
+    return sum(
+        bit for name, bit in TYPE_FILTER_BIT.items() if present & TYPE_FILTERS[name][1]
+    )
 
 
 def typed_dimension(type_filter: str | None, dimension: str) -> str:

@@ -515,23 +515,9 @@ class Dashboard:
 
     @cached_property
     def duty_statuses(self) -> dict[str, dict[str, int]]:
-        incident_ids = None
-        if self.filters.type_filter:
-            from django.db.models import Subquery
-
-            from rrp.analytics.models import InterventionFact
-
-            incident_ids = Subquery(
-                InterventionFact.objects.filter(
-                    bd.in_wards(self.ward_ids), organisation=self.organisation,
-                    first_month=True, month__gte=self.filters.first,
-                    month__lte=self.filters.last,
-                    type_code__in=bd.TYPE_FILTERS[self.filters.type_filter][1],
-                ).values("incident_id")
-            )
         return bd.duty_status_counts(
             self.organisation, self.ward_ids, self.filters.months, self.cells, self.now,
-            incident_ids,
+            self.filters.type_filter,
         )
 
     @cached_property

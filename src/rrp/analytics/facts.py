@@ -138,6 +138,7 @@ def incident_facts(
         else None
     )
     staff_force = sum(1 for role, _ in incident.staff if role not in incident_codes.NO_FORCE_ROLES)
+    incident_types = cat.type_filter_bits(i.type_code for i in incident.interventions)
     common: dict[str, Any] = {
         "organisation_id": incident.organisation_id,
         "ward_id": incident.ward_id,
@@ -153,6 +154,7 @@ def incident_facts(
         "staff_injured": sum(1 for _, injured in incident.staff if injured),
         "police": POLICE in incident.other_kinds,
         "death_or_serious_injury": incident.death_or_serious_injury,
+        "incident_types": incident_types,
         **(
             incident.characteristics
             if incident.characteristics is not None
@@ -233,6 +235,7 @@ def incident_facts(
             "status": duty_status(duty),
             "due_at": duty.due_at,
             "completed_at": duty.completed_at,
+            "incident_types": incident_types,
         }
         for duty in incident.duties
     ]

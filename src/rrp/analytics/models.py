@@ -93,6 +93,9 @@ class InterventionFact(models.Model):
     staff_injured = models.PositiveSmallIntegerField(default=0)
     police = models.BooleanField(default=False)
     death_or_serious_injury = models.BooleanField(default=False)
+    incident_types = models.PositiveSmallIntegerField(
+        default=0, help_text="Bits (categories.TYPE_FILTER_BIT) of its incident's types"
+    )
 
     # The patient's characteristics (equality analysis); age band at the start of the incident.
     eth_group = models.CharField(max_length=32)
@@ -138,6 +141,9 @@ class DutyFact(models.Model):
     status = models.CharField(max_length=20)
     due_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True)
+    incident_types = models.PositiveSmallIntegerField(
+        default=0, help_text="Bits (categories.TYPE_FILTER_BIT) of its incident's types"
+    )
 
     class Meta:
         indexes = [

@@ -1,6 +1,7 @@
 """Breakdowns are now also kept for each intervention type filter (dimension `<prefix>|...`),
-read through an index on the dimension. Summaries built before this have none, so every
-organisation's summaries are rebuilt on their next read."""
+read through an index on the dimension; the facts carry the bits of their incident's types.
+Summaries built before this have neither, so every organisation's summaries are rebuilt on
+their next read."""
 
 from typing import Any
 
@@ -23,6 +24,20 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="dutyfact",
+            name="incident_types",
+            field=models.PositiveSmallIntegerField(
+                default=0, help_text="Bits (categories.TYPE_FILTER_BIT) of its incident's types"
+            ),
+        ),
+        migrations.AddField(
+            model_name="interventionfact",
+            name="incident_types",
+            field=models.PositiveSmallIntegerField(
+                default=0, help_text="Bits (categories.TYPE_FILTER_BIT) of its incident's types"
+            ),
+        ),
         migrations.AddIndex(
             model_name="monthlybreakdown",
             index=models.Index(fields=["organisation", "scope", "dimension", "month"],
