@@ -153,3 +153,19 @@ def oak_march(
                           reviewer="Dr B", findings="Well", now=NOW,
                           delay_reason="Doctor at a cardiac arrest on another ward")
     return oak
+
+
+@pytest.fixture
+def drawn(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The specs vl-convert is asked to draw from now on."""
+    import vl_convert
+
+    asked: list[object] = []
+    real = vl_convert.vegalite_to_svg
+
+    def counting(spec: object) -> str:
+        asked.append(spec)
+        return real(spec)
+
+    monkeypatch.setattr(vl_convert, "vegalite_to_svg", counting)
+    return asked

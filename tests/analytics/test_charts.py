@@ -3,8 +3,6 @@ name for screen readers, and their CSV holds exactly the rows drawn."""
 
 from __future__ import annotations
 
-import pytest
-
 from rrp.analytics import charts
 from rrp.analytics.breakdowns import Row, Table
 
@@ -46,19 +44,10 @@ def test_the_chart_draws_the_table_rows_and_leaves_hidden_cells_out() -> None:
     ]
 
 
-def test_the_same_chart_is_drawn_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    import vl_convert
+def test_the_same_chart_is_drawn_once(drawn: list[object]) -> None:
     from django.core.cache import caches
 
     caches["charts"].clear()
-    drawn: list[object] = []
-    real = vl_convert.vegalite_to_svg
-
-    def counting(spec: object) -> str:
-        drawn.append(spec)
-        return real(spec)
-
-    monkeypatch.setattr(vl_convert, "vegalite_to_svg", counting)
     first = charts.bar_chart(TABLE, "interventions", "Interventions", description="").svg
     again = charts.bar_chart(TABLE, "interventions", "Interventions", description="").svg
     assert again == first

@@ -16,22 +16,6 @@ from rrp.analytics import drawing_ahead
 from .conftest import NOW
 
 
-@pytest.fixture
-def drawn(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """The specs vl-convert is asked to draw from now on."""
-    import vl_convert
-
-    asked: list[object] = []
-    real = vl_convert.vegalite_to_svg
-
-    def counting(spec: object) -> str:
-        asked.append(spec)
-        return real(spec)
-
-    monkeypatch.setattr(vl_convert, "vegalite_to_svg", counting)
-    return asked
-
-
 def test_after_drawing_ahead_no_reader_waits_for_a_chart(
     oak_march: Any, organisation: Any, client_as: Any, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
