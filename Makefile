@@ -42,7 +42,7 @@ test-install: $(VENV)/.test-installed assets
 test: test-install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -q -m "not browser"
-	$(BIN)/python -m pytest -q -m "not browser" --postgres
+	$(BIN)/python -m pytest -q -m "not browser and not many_days" --postgres
 	$(BIN)/python -m pytest -q -m "browser"
 
 lint: test-install

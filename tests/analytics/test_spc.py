@@ -1,6 +1,6 @@
 """Tests for rrp.analytics.spc, the XmR charts of NHS "Making Data Count".
 
-The expected numbers come from the reference note (/work/shared/reference/
+The expected numbers come from the reference note (docs/sources/
 spc-making-data-count.md) and from NHSRplotthedots 0.2.2's own tests and snapshots, cited per
 test.  Hand-built cases mostly sit on a fixed 12-point baseline (10, 12, 10, 12, ...: mean 11,
 every moving range 2), so their limits are known exactly whatever points follow:

@@ -12,7 +12,7 @@ import pytest
 from rrp.audit.services import Actor
 from rrp.incidents.exports import mhsds_export, read_mhsds_export
 
-# shared/reference/mhsds-restrictive-interventions.md
+# docs/sources/mhsds-restrictive-interventions.md
 MHS505 = ("RestrictiveIntIncID,HospProvSpellID,StartDateRestrictiveIntInc,"
           "StartTimeRestrictiveIntInc,EndDateRestrictiveIntInc,EndTimeRestrictiveIntInc,"
           "RestrictiveIntReason,RestrictiveIntPIReviewHeldPat,"

@@ -178,3 +178,32 @@ def test_a_weak_password_is_refused_in_one_line(rrp_cli: Any) -> None:
         "from django.contrib.auth import get_user_model\n"
         "print(json.dumps(get_user_model().objects.filter(username='ann').exists()))"
     )) is False
+
+
+def test_a_demo_that_cannot_be_loaded_says_so_in_one_line(
+    db: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run as the console script runs it (so Django prints the error as a user sees it), with
+    a demo step that meets a service's refusal."""
+    from django.core.exceptions import ValidationError
+    from django.core.management import ManagementUtility
+
+    from rrp.demo.management.commands import demo as demo_command
+
+    def refuses(**_: Any) -> None:
+        raise ValidationError({"reviewed_at": ["The review cannot be before the use of force"]})
+
+    seed_demo_command = __import__(
+        "rrp.demo.management.commands.seed-demo", fromlist=["seed_demo"])
+    for module in (seed_demo_command, demo_command):
+        monkeypatch.setattr(module, "seed_demo", refuses)
+    for argv in (["rrp", "seed-demo", "--seed", "3"], ["rrp", "demo", "--no-serve"]):
+        monkeypatch.setenv("RRP_DEMO", "true")
+        monkeypatch.setattr("django.conf.settings.DEMO_MODE", True)
+        with pytest.raises(SystemExit) as stopped:
+            ManagementUtility(argv).execute()
+        assert stopped.value.code != 0
+        lines = capsys.readouterr().err.strip().splitlines()
+        assert len(lines) == 1, lines
+        assert "reviewed_at: The review cannot be before the use of force" in lines[0]
+        assert "the demo could not be loaded on" in lines[0]

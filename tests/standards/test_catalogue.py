@@ -1,7 +1,8 @@
 """Tests for the National Minimum Standards catalogue (pure Python, no Django).
 
 The committed data file ``src/rrp/standards/data/nms-2019-12.json`` is checked against the
-seed text it was built from (``/work/shared/seeds/000_3c952c96b78e2838.txt``).
+seed text it was built from, kept in the repository as
+``docs/sources/national-minimum-standards-2019-12.txt``.
 """
 
 from __future__ import annotations
@@ -32,8 +33,7 @@ from rrp.standards.catalogue import (
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SEED_NAME = "000_3c952c96b78e2838.txt"
-SEED_PATH = REPO_ROOT.parent / "shared" / "seeds" / SEED_NAME
+SEED_PATH = REPO_ROOT / "docs" / "sources" / "national-minimum-standards-2019-12.txt"
 DATA_PATH = REPO_ROOT / "src" / "rrp" / "standards" / "data" / "nms-2019-12.json"
 
 EXPECTED_PER_SECTION = {"1": 74, "2": 62, "3": 73}
@@ -83,7 +83,7 @@ def seed_text() -> str:
     if not SEED_PATH.is_file():
         pytest.fail(
             f"Seed text for the standards is missing: expected it at {SEED_PATH} "
-            "(../shared/seeds/ relative to the repository root). The catalogue data file "
+            "(docs/sources/ in the repository). The catalogue data file "
             "is verified against it, so this test cannot pass without it.",
             pytrace=False,
         )

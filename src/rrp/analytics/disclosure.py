@@ -8,7 +8,7 @@ module first. Pure standard-library Python: no Django, so reports, exports and t
 Sources
 -------
 * MHSDS / NHS England restrictive intervention publications, as summarised in
-  ``/work/shared/reference/mhsds-restrictive-interventions.md`` ("Small-number suppression"):
+  ``docs/sources/mhsds-restrictive-interventions.md`` ("Small-number suppression"):
   counts below 5 are shown as ``*`` and the rest rounded to the nearest 5 (half up); rates per
   1,000 occupied bed days are ``*`` when people < 5, interventions < 5 or bed days < 100, else
   a whole number; percentages are ``*`` when the numerator or denominator is below 5.

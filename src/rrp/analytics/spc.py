@@ -3,7 +3,7 @@
 This module reproduces the calculations of the NHS-R Community R package NHSRplotthedots 0.2.2
 (MIT licence), because trust boards read these charts every month and the system must give the
 same answers as that package. The rules are summarised in
-``/work/shared/reference/spc-making-data-count.md``; the package files the behaviour comes from
+``docs/sources/spc-making-data-count.md``; the package files the behaviour comes from
 are cited next to each step:
 
 * ``R/ptd_spc_standard.R``          - mean, moving ranges, outlier screening, limits, bands

@@ -41,12 +41,31 @@ class ProvisioningCommand(BaseCommand):
         try:
             return super().execute(*args, **options)
         except ValidationError as error:
-            messages = (
-                [f"{field}: {m}" for field, ms in error.message_dict.items() for m in ms]
-                if hasattr(error, "error_dict")
-                else error.messages
-            )
-            raise CommandError("; ".join(messages)) from None
+            raise CommandError(validation_sentence(error)) from None
+
+
+def validation_sentence(error: ValidationError) -> str:
+    """Every problem of a ValidationError on one line, each named by its field."""
+    messages = (
+        [f"{field}: {m}" for field, ms in error.message_dict.items() for m in ms]
+        if hasattr(error, "error_dict")
+        else error.messages
+    )
+    return "; ".join(messages)
+
+
+def demo_load_failed(error: Exception, *, seed: int) -> CommandError:
+    """A failed demo load as one line a new user can act on (`--traceback` shows the chain).
+
+    The demo is built back from today's date, so say which day and seed it was."""
+    from django.utils import timezone
+
+    problem = (validation_sentence(error) if isinstance(error, ValidationError)
+               else f"{type(error).__name__}: {error}")
+    return CommandError(
+        f"the demo could not be loaded on {timezone.localdate():%Y-%m-%d} with --seed {seed} "
+        f"({problem}); please report this, and try another --seed meanwhile"
+    )
 
 
 def cli_actor() -> Actor:

@@ -207,9 +207,19 @@ def _admissions(ctx: DemoContext, plan: WardPlan, ward: Ward, counter: list[int]
     )
 
 
+def history_start(today: dt.date, months: int) -> dt.date:
+    """The first day of the month `months` months before `today`'s month."""
+    index = today.year * 12 + today.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
 @transaction.atomic
-def seed_demo(seed: int = 2026, today: dt.date | None = None) -> Organisation:
-    """Create the demo provider with its wards, people, patients and ward stays."""
+def seed_demo(seed: int = 2026, today: dt.date | None = None, *,
+              history_months: int = 12 * YEARS_OF_HISTORY, bed_share: float = 1.0) -> Organisation:
+    """Create the demo provider with its wards, people, patients and ward stays, then run
+    every capability's demo step. `history_months` and `bed_share` (each ward's beds, at least
+    two) make a smaller demo for tests that build it many times: the same code runs, over
+    fewer months and people."""
     from rrp.patients.services import bed_days_compute_from_admissions
 
     rng = random.Random(seed)
@@ -226,7 +236,8 @@ def seed_demo(seed: int = 2026, today: dt.date | None = None) -> Organisation:
                                                         name=plan.site)
         wards[plan.code] = org_services.ward_create(
             actor=actor, organisation=organisation, code=plan.code, name=plan.name,
-            beds=plan.beds, service_type=plan.service_type, site=sites[plan.site],
+            beds=max(2, round(plan.beds * bed_share)), service_type=plan.service_type,
+            site=sites[plan.site],
         )
     for account in DEMO_ACCOUNTS:
         home = wards["OAK"] if account["role"] in {"ward_staff", "ward_manager"} else None
@@ -235,7 +246,7 @@ def seed_demo(seed: int = 2026, today: dt.date | None = None) -> Organisation:
             role=account["role"], password=DEMO_PASSWORD, full_name=account["full_name"],
             job_title=account["job_title"], home_ward=home,
         )
-    start = (today.replace(day=1) - dt.timedelta(days=365 * YEARS_OF_HISTORY)).replace(day=1)
+    start = history_start(today, history_months)
     ctx = DemoContext(rng=rng, organisation=organisation, wards=wards, today=today, start=start,
                       actor=actor)
     counter = [0]

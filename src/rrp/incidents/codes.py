@@ -1,6 +1,6 @@
 """Codes a use of force record carries: MHSDS v5/v6 restrictive intervention codes and the
 local lists RRP adds. The codes and their labels come from the MHSDS technical output
-specification (shared/reference/mhsds-restrictive-interventions.md)."""
+specification (docs/sources/mhsds-restrictive-interventions.md)."""
 
 from __future__ import annotations
 

@@ -1217,7 +1217,9 @@ class _Writer:
             return "late"
         return "on_time"
 
-    def _when(self, rng: random.Random, duty: Duty, outcome: str) -> dt.datetime:
+    @staticmethod
+    def when_done(rng: random.Random, duty: Duty, outcome: str) -> dt.datetime:
+        """When a follow-up that meets `duty` took place, on time or late as `outcome` says."""
         # (earliest before due, latest before due) for on time; (least, most) lateness if late.
         on_time, late = {
             "medical_review": ((5, 45), (5, 90)),
@@ -1234,6 +1236,11 @@ class _Writer:
         low, high = on_time if outcome == "on_time" else late
         offset = _minutes(rng.randint(low, high))
         moment = duty.due_at - offset if outcome == "on_time" else duty.due_at + offset
+        # The services refuse a follow-up timed before the use of force started. A duty can
+        # fall due at the very start (a seclusion that reaches 12 hours in 48 across earlier
+        # incidents calls its MDT review at once), so "a little before it was due" is clamped
+        # to the start: the demo must never write what its own services reject.
+        moment = max(moment, _next_minute(duty.incident.started_at))
         return moment.replace(second=0, microsecond=0)
 
     def _late_reason(self, rng: random.Random, kind: str, moment: dt.datetime,
@@ -1277,7 +1284,7 @@ class _Writer:
             outcome = self._outcome(rng, duty.kind, duty.due_at, one_off)
             if outcome == "missing":
                 continue
-            moment = self._when(rng, duty, outcome)
+            moment = self.when_done(rng, duty, outcome)
             if moment > self.present:
                 continue  # not done yet: the duty stays due (or overdue) on the worklists
             late_reason = self._late_reason(rng, duty.kind, moment, duty.due_at)
@@ -1391,7 +1398,7 @@ class _Writer:
             if duty is None:
                 return
             outcome = "late" if rng.random() < 0.08 else "on_time"
-            moment = self._when(rng, duty, outcome)
+            moment = self.when_done(rng, duty, outcome)
             if moment > self.present:
                 return
             last = number == checks
@@ -1462,6 +1469,12 @@ class _Writer:
         Debrief.objects.filter(**mine).update(recorded_at=F("held_at"))
         PatientAccount.objects.filter(**mine).update(recorded_at=F("offered_at"))
         Review.objects.filter(**mine).update(recorded_at=F("reviewed_at"))
+
+
+def _next_minute(moment: dt.datetime) -> dt.datetime:
+    """`moment` rounded up to a whole minute: follow-ups are timed in whole minutes."""
+    whole = moment.replace(second=0, microsecond=0)
+    return whole if whole == moment else whole + _minutes(1)
 
 
 def _vital_signs(rng: random.Random) -> dict[str, Any]:

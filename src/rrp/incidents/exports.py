@@ -2,7 +2,7 @@
 
 - MHSDS restrictive intervention tables: MHS505 (one row per incident) and MHS515 (one row per
   type of intervention used in it), with the field names and codes NHS England's Mental Health
-  Services Data Set uses (shared/reference/mhsds-restrictive-interventions.md), for one month.
+  Services Data Set uses (docs/sources/mhsds-restrictive-interventions.md), for one month.
 - The Use of Force Act record: one row per use of force with one column per item of s.6(5)
   (a)-(p), for a date range. It names patients and staff: patient-identifiable.
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from rrp.core.cli import one_line_errors
+from rrp.core.cli import demo_load_failed, one_line_errors
 from rrp.demo.generator import seed_demo
 from rrp.organisations.models import Organisation
 
@@ -43,7 +43,10 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if not Organisation.objects.exists():
             self.stdout.write("Loading the synthetic demo provider (about a minute)...")
-            seed_demo(seed=options["seed"])
+            try:
+                seed_demo(seed=options["seed"])
+            except Exception as error:  # any failure: one line, not a traceback (issue 10)
+                raise demo_load_failed(error, seed=options["seed"]) from error
         if options["no_serve"]:
             return
         self.stdout.write(

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rrp.core.cli import one_line_errors
+from rrp.core.cli import demo_load_failed, one_line_errors
 from rrp.demo.generator import DEMO_ODS_CODE, seed_demo
 from rrp.organisations.models import Organisation
 
@@ -25,5 +25,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"the demo provider {DEMO_ODS_CODE} is already loaded; use `rrp demo --reset`"
             )
-        org = seed_demo(seed=options["seed"])
+        try:
+            org = seed_demo(seed=options["seed"])
+        except Exception as error:  # any failure: one line, not a traceback (issue 10)
+            raise demo_load_failed(error, seed=options["seed"]) from error
         self.stdout.write(f"Loaded the synthetic demo provider {org}")
