@@ -37,12 +37,12 @@ test-install: $(VENV)/.test-installed assets
 
 # Lint first (any ruff problem fails the run); unit and integration tests on SQLite; the
 # integration suite again on a throwaway PostgreSQL server the test setup starts (tests without
-# the database are deselected there); then the browser tests in headless Debian Chromium. Each
-# step must collect tests (pytest exits 5 if not).
+# the database, and those marked sqlite_only, are deselected there); then the browser tests in
+# headless Debian Chromium. Each step must collect tests (pytest exits 5 if not).
 test: test-install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -q -m "not browser"
-	$(BIN)/python -m pytest -q -m "not browser and not many_days" --postgres
+	$(BIN)/python -m pytest -q -m "not browser" --postgres
 	$(BIN)/python -m pytest -q -m "browser"
 
 lint: test-install

@@ -92,7 +92,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     dropped: list[pytest.Item] = []
     for item in items:
         if on_postgres:
-            wanted = _uses_database(item)
+            wanted = _uses_database(item) and item.get_closest_marker("sqlite_only") is None
         else:
             wanted = item.get_closest_marker("postgres") is None
         (keep if wanted else dropped).append(item)
@@ -100,7 +100,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep
         config.stash[_DESELECTED_REASON] = (
-            f"{len(dropped)} tests without the database deselected: this run is on PostgreSQL"
+            f"{len(dropped)} tests without the database or marked sqlite_only deselected: "
+            "this run is on PostgreSQL"
             if on_postgres
             else f"{len(dropped)} tests marked postgres deselected: run them with --postgres"
         )
@@ -168,9 +169,43 @@ def django_db_modify_db_settings(
     """pytest-django calls this just before it creates the test database."""
     if not request.config.getoption("postgres"):
         return
+    from django.conf import settings
+
     server: PostgresServer = request.getfixturevalue("postgres_server")
+    # The two-role setup the README describes (docs/adr/0009): the owner creates and migrates
+    # the test database, whose migration grants the app role; the tests then run as the app.
+    server.create_role(OWNER_ROLE, "LOGIN CREATEDB")
+    server.create_role(APP_ROLE, "LOGIN")
     server.create_database("rrp")
-    _point_django_at(server.django_settings("rrp"))
+    settings.DATABASE_APP_ROLE = APP_ROLE
+    _point_django_at({**server.django_settings("rrp"), "USER": OWNER_ROLE})
+
+
+OWNER_ROLE = "rrp_owner"
+APP_ROLE = "rrp_app"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    django_db_setup: None, request: pytest.FixtureRequest, django_db_blocker: Any
+) -> Iterator[None]:
+    """pytest-django's test database, and on PostgreSQL the tests connect as the app role
+    once it is migrated (and as the owner again to drop it at the end)."""
+    if not request.config.getoption("postgres"):
+        yield
+        return
+    from django.db import connections
+
+    def connect_as(role: str) -> None:
+        with django_db_blocker.unblock():
+            connections.close_all()
+        for alias in ("default",):
+            connections[alias].settings_dict["USER"] = role
+            connections.settings[alias]["USER"] = role
+
+    connect_as(APP_ROLE)
+    yield
+    connect_as(OWNER_ROLE)
 
 
 # -- transactional tests and the append-only audit trail ---------------------------------------
@@ -205,17 +240,18 @@ def _sqlite_audit_triggers(connection: Any, *, present: bool) -> None:
 def _audit_trail_can_be_flushed(request: pytest.FixtureRequest) -> Iterator[None]:
     """Transactional tests (live server, browser) empty every table after each test. On SQLite
     that is a DELETE, which the append-only trigger rightly refuses for audit events, so the
-    trigger is lifted just for the flush and put back before the next test. (PostgreSQL
-    empties tables with TRUNCATE, which row triggers do not see.)"""
+    trigger is lifted just for the flush and put back before the next test. PostgreSQL empties
+    tables with TRUNCATE, which the app role the tests run as may not do to the audit trail
+    (and a trigger refuses): transactional tests belong to the SQLite and browser runs."""
     if not _is_transactional(request):
         yield
         return
+    if request.config.getoption("postgres"):
+        pytest.fail("transactional tests cannot run on the PostgreSQL run: the app role may "
+                    "not empty the audit trail; test it on SQLite", pytrace=False)
     request.getfixturevalue("transactional_db")
     from django.db import connection
 
-    if connection.vendor != "sqlite":
-        yield
-        return
     _sqlite_audit_triggers(connection, present=True)
     yield
     _sqlite_audit_triggers(connection, present=False)

@@ -176,6 +176,13 @@ class PostgresServer:
                     raise
                 time.sleep(0.1)
 
+    def create_role(self, name: str, options: str) -> None:
+        """A role (`options` such as "LOGIN CREATEDB"), trusted like every local login here."""
+        from psycopg import sql
+
+        with self.connect() as connection:
+            connection.execute(sql.SQL("CREATE ROLE {} " + options).format(sql.Identifier(name)))
+
     def create_database(self, name: str, template: str | None = None) -> None:
         from psycopg import sql
 

@@ -33,7 +33,8 @@ Intervention = tuple[str, float, float | None]
 
 @pytest.fixture
 def record(system_actor: Any) -> Callable[..., Any]:
-    """record(ward, patient, start, interventions, **incident fields) -> Incident (submitted)."""
+    """record(ward, patient, start, interventions, **incident fields) -> Incident (submitted).
+    Every prone restraint (01) gets `prone_reason`, as the form requires."""
     from rrp.incidents.inputs import IncidentInput, InjuryInput, InterventionInput, StaffInput
     from rrp.incidents.services import incident_create
 
@@ -48,6 +49,7 @@ def record(system_actor: Any) -> Callable[..., Any]:
         injuries: Sequence[tuple[str, str]] = (),
         staff: Sequence[tuple[str, bool]] = (("lead", False), ("monitoring_wellbeing", False)),
         now: dt.datetime = NOW,
+        prone_reason: str = "Fell face down while struggling; turned within 1 minute",
         **fields: Any,
     ) -> Any:
         started = local(start) if isinstance(start, str) else start
@@ -56,6 +58,8 @@ def record(system_actor: Any) -> Callable[..., Any]:
             extra: dict[str, Any] = {}
             if type_code == "14":
                 extra = {"drug": "Lorazepam", "dose": "2 mg", "route": "im"}
+            if type_code == "01":  # prone restraint must say why (incidents.validation)
+                extra = {"prone_reason": prone_reason}
             items.append(
                 InterventionInput(
                     type_code,

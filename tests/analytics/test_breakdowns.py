@@ -131,8 +131,11 @@ def test_every_table_has_the_same_rows_in_its_csv(board: Any) -> None:
         assert lines[0].split(",")[0] == table.label_heading
 
 
-def test_labels_come_from_the_code_lists() -> None:
-    assert cat.TYPE_LABELS["01"] == "Physical restraint - Prone"
+def test_labels_come_from_the_code_lists_in_plain_words() -> None:
+    # Every MHSDS type has a label, as a reader would say it.
+    assert set(cat.TYPE_LABELS) == set(cat.TYPE_ORDER)
+    assert cat.TYPE_LABELS["01"] == "Physical restraint: prone"
+    assert cat.TYPE_LABELS["07"] == "Physical restraint: standing"
     assert cat.DURATION_LABELS["s:0-24h"] == "Seclusion up to 24 hours"
 
 

@@ -27,7 +27,7 @@ def test_a_rendered_chart_has_no_style_attribute_and_is_named() -> None:
     svg = chart.svg
     assert "style=" not in svg
     assert svg.startswith('<svg role="img" aria-label="Restrictive interventions by type. '
-                          'Prone highlighted."')
+                          'Prone highlighted. Figures shown as * are hidden: too few to show."')
     assert "<script" not in svg
 
 

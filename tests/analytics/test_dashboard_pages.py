@@ -36,14 +36,16 @@ def test_the_ward_dashboard_draws_every_chart_inline_with_its_table(
     assert len(charts) >= 10
     assert 'style="' not in html
     assert "<script" not in html
-    assert html.count("Figures in this chart") == len(charts)
-    assert html.count("Download these figures (CSV)") >= len(charts)
+    # Each chart is drawn for a phone and for a wider screen (one is shown), with one table.
+    assert html.count("Figures in this chart") * 2 == len(charts)
+    assert html.count("rrp-chart__svg--narrow") == html.count("rrp-chart__svg--wide")
+    assert html.count("Download these figures (CSV)") * 2 >= len(charts)
     assert "<strong>Prone restraint:</strong> 1 prone restraints, 25% of 4 physical" in html
 
 
 def test_the_summary_table_says_each_icon_in_words(oak_march: Any, client_as: Any) -> None:
     html = main(client_as("rrp_lead").get("/dashboards/", PERIOD))
-    summary = html[html.index("Summary of measures"):html.index("Trends:")]
+    summary = html[html.index('id="summary"'):html.index('id="trends"')]
     assert summary.count("Common cause variation: no significant change") >= 1
     assert summary.count("No target set</span>") == 14
     assert "MHS96" in summary and "MHS146" in summary

@@ -143,10 +143,12 @@ def test_a_nurse_records_a_restraint_in_under_forty_interactions(
               .get_by_label("No", exact=True), "not in the care plan")
     act.choose(person_row(page, 1).get_by_label("What they did"),
                label="Team lead, giving instructions")
-    act.choose(person_row(page, 2).get_by_label("Name", exact=True), label="Ali Khan")
+    act.choose(person_row(page, 2).get_by_label("Name", exact=True),
+               label="Ali Khan (Healthcare assistant, band 3, Oak Ward)")
     act.choose(person_row(page, 2).get_by_label("What they did"),
                label="Supporting the head and monitoring the airway")
-    act.choose(person_row(page, 3).get_by_label("Name", exact=True), label="Kim Ode")
+    act.choose(person_row(page, 3).get_by_label("Name", exact=True),
+               label="Kim Ode (Staff nurse, band 5, Oak Ward)")
     act.choose(person_row(page, 3).get_by_label("What they did"),
                label="Monitoring physical and psychological wellbeing")
     # Choosing a colleague brings their job title from their account.
@@ -189,7 +191,7 @@ def test_a_nurse_records_a_restraint_in_under_forty_interactions(
     page.get_by_label("Ward").select_option("OAK")
     page.get_by_role("button", name="Show").click()
     checked(page)
-    worklist = page.get_by_role("table", name="Duties, overdue first then soonest due")
+    worklist = page.get_by_role("table", name="Duties, most urgent first")
     rows = worklist.get_by_role("row")
     expect(rows.nth(1)).to_contain_text("Medical review within 1 hour of restraint")
     expect(rows.nth(1)).to_contain_text(incident.reference)

@@ -108,7 +108,8 @@ def test_a_nurse_sees_the_plan_and_its_warning_and_submits_a_prone_restraint_any
     act.fill(page.get_by_label("What was the outcome?"), "Settled, breathing checked, no injury")
     act.choose(person_row(page, 1).get_by_label("What they did"),
                label="Team lead, giving instructions")
-    act.choose(person_row(page, 2).get_by_label("Name", exact=True), label="Kim Ode")
+    act.choose(person_row(page, 2).get_by_label("Name", exact=True),
+               label="Kim Ode (Staff nurse, band 5, Oak Ward)")
     act.choose(person_row(page, 2).get_by_label("What they did"),
                label="Monitoring physical and psychological wellbeing")
     act.click(question(page, "Did the patient die or suffer a serious injury as a result?")
@@ -151,7 +152,7 @@ def test_a_nurse_sees_the_plan_and_its_warning_and_submits_a_prone_restraint_any
 
     # And the ward page asks for Jo's plan to be reviewed, and for a plan for Sam, who has none
     page = visit("/wards/OAK/")
-    expect(page.get_by_role("table", name="Duties due and overdue on Oak Ward, overdue first")
+    expect(page.get_by_role("table", name="Duties due and overdue on Oak Ward, most urgent first")
            ).to_contain_text("Care plan and risk assessment review")
     plans = page.get_by_role("table", name="People on Oak Ward whose safety plan is overdue or "
                                            "missing")

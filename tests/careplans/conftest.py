@@ -123,7 +123,8 @@ def restraint(system_actor: Any, oak: Any, jo: Any) -> Callable[..., Any]:
     ) -> Any:
         step = dt.timedelta(minutes=minutes / len(codes))
         interventions = [
-            InterventionInput(code, started_at + n * step, started_at + (n + 1) * step)
+            InterventionInput(code, started_at + n * step, started_at + (n + 1) * step,
+                              prone_reason="Fell face down during the hold" if code == "01" else "")
             for n, code in enumerate(codes)
         ]
         ended = started_at + dt.timedelta(minutes=minutes)

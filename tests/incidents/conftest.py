@@ -119,6 +119,16 @@ def manager_actor(make_user: Callable[..., Any]) -> Actor:
 
 
 @pytest.fixture
+def doctor_actor(make_user: Callable[..., Any]) -> Actor:
+    return Actor(user=make_user("doctor", username="doctor_rao", full_name="Dr Rao"), via="web")
+
+
+@pytest.fixture
+def lead_actor(make_user: Callable[..., Any]) -> Actor:
+    return Actor(user=make_user("rrp_lead", username="lead_grace"), via="web")
+
+
+@pytest.fixture
 def record(
     organisation: Any, ward: Any, patient: Any, nurse_actor: Actor
 ) -> Callable[..., Any]:
@@ -139,6 +149,12 @@ def record(
 def nurse_api(api_client_as: Callable[..., Any], ward: Any, patient: Any, clock: Any) -> Any:
     """A ward nurse's API client, with OAK and patient P1001 in place and the clock frozen."""
     return api_client_as("ward_staff")
+
+
+@pytest.fixture
+def doctor_api(api_client_as: Callable[..., Any], ward: Any, patient: Any, clock: Any) -> Any:
+    """A doctor's API client: medical reviews are a doctor's to record (ADR 7)."""
+    return api_client_as("doctor")
 
 
 def problems_of(response: Any) -> dict[tuple[Any, ...], list[str]]:

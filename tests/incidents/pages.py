@@ -2,7 +2,7 @@
 
 The ward clock is frozen at NOW (Monday 5 October 2026, 14:00) by the `clock` fixture of
 tests/incidents/conftest.py; the typical restraint on the form started at 12:00: prone for 4
-minutes, then supine for 6, three staff, no injury.
+minutes (with why prone was used), then supine for 6, three staff, no injury.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ def restraint_form(patient: Any, nurse: Any, /, **changes: Any) -> dict[str, Any
         "interventions-0-type_code": "01",
         "interventions-0-started_at": "1200",
         "interventions-0-ended_at": "12:04",
+        "interventions-0-prone_reason": "Hitting out on the floor and could not be held seated",
         "interventions-1-type_code": "09",
         "interventions-1-started_at": "12.04",
         "interventions-1-ended_at": "1210",

@@ -1,6 +1,6 @@
 """What follows a use of force is recorded through the API and meets its duty: physical
 observations, post-incident support, the reflection and learning review, the patient's own
-account, and the seclusion and care plan reviews."""
+account, and the seclusion and care plan reviews, each in the role that owns it (ADR 7)."""
 
 from __future__ import annotations
 
@@ -40,16 +40,19 @@ def test_an_impossible_reading_is_refused(nurse_api: Any, patient: Any) -> None:
     assert ("body", "consciousness") in problems and ("body", "kind") in problems
 
 
-def test_support_review_and_account_each_meet_their_duty(nurse_api: Any, patient: Any) -> None:
+def test_support_review_and_account_each_meet_their_duty(
+    nurse_api: Any, api_client_as: Any, patient: Any
+) -> None:
     url = _incident(nurse_api, patient.pk)
+    manager_api = api_client_as("ward_manager")
     patient_support = nurse_api.post(f"{url}/post-incident-support", {
         "support_for": "patient", "held": True, "held_at": iso(at(50)),
         "notes": "Talked through what happened, checked for pain",
     })
-    staff_support = nurse_api.post(f"{url}/post-incident-support", {
+    staff_support = manager_api.post(f"{url}/post-incident-support", {
         "support_for": "staff", "held": False, "held_at": iso(at(60)), "not_held_reason": "98",
     })
-    debrief = nurse_api.post(f"{url}/debriefs", {
+    debrief = manager_api.post(f"{url}/debriefs", {
         "held": True, "held_at": iso(at(100)), "patient_took_part": False,
         "not_held_reason": "01", "attendees": "Sam Lee, Kim Ode", "learning": "Earlier PRN offer",
     })
@@ -83,11 +86,14 @@ def test_support_not_held_needs_the_reason(nurse_api: Any, patient: Any) -> None
     })) == {("body", "not_held_reason"): ["Say why the support did not happen"]}
 
 
-def test_seclusion_reviews_meet_the_soonest_open_one(nurse_api: Any, patient: Any) -> None:
+def test_seclusion_reviews_meet_the_soonest_open_one(
+    nurse_api: Any, api_client_as: Any, patient: Any
+) -> None:
     url = _incident(nurse_api, patient.pk, ended_at=iso(at(110)), interventions=[
         {"type": "05", "started_at": iso(at(0)), "ended_at": iso(at(110))},
     ])
-    reply = nurse_api.post(f"{url}/reviews", {
+    doctor_api = api_client_as("doctor")
+    reply = doctor_api.post(f"{url}/reviews", {
         "kind": "seclusion_medical_review", "reviewed_at": iso(at(45)), "reviewer": "Dr Rao",
         "notes": "Calmer; continue seclusion, review in 4 hours",
     })
@@ -99,8 +105,8 @@ def test_seclusion_reviews_meet_the_soonest_open_one(nurse_api: Any, patient: An
     assert set(problems) == {("body", "kind"), ("body", "reviewer"), ("body", "notes")}
 
 
-def test_nothing_follows_a_draft(nurse_api: Any, patient: Any) -> None:
+def test_nothing_follows_a_draft(nurse_api: Any, api_client_as: Any, patient: Any) -> None:
     url = _incident(nurse_api, patient.pk, status="draft")
-    assert problems_of(nurse_api.post(f"{url}/medical-reviews", {
+    assert problems_of(api_client_as("doctor").post(f"{url}/medical-reviews", {
         "reviewed_at": iso(at(30)), "reviewer": "Dr Rao", "findings": "Fine",
     })) == {("body", "incident"): ["Submit the record before recording what followed"]}

@@ -78,8 +78,8 @@ def test_entered_in_error_keeps_the_record_visible_and_stops_its_duties(
     assert ("body", "status") in problems_of(
         nurse_api.patch(url, {"outcome": "x", "change_reason": "y"})
     )
-    assert ("body", "incident") in problems_of(nurse_api.post(f"{url}/medical-reviews", {
-        "reviewed_at": iso(at(30)), "reviewer": "Dr Rao", "findings": "No injury",
+    assert ("body", "incident") in problems_of(nurse_api.post(f"{url}/observations", {
+        "taken_at": iso(at(30)), "pulse": 80,
     }))
 
 

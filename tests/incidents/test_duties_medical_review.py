@@ -26,7 +26,7 @@ def _review(actor: Any, incident: Any, minutes_after: float, delay: str = "") ->
 def test_due_an_hour_after_the_first_physical_restraint_started(record: Any) -> None:
     incident = record(interventions=[
         InterventionInput("05", at(0), at(10)),  # seclusion first: not physical restraint
-        InterventionInput("01", at(2), at(4)),
+        InterventionInput("01", at(2), at(4), prone_reason="Could not be held standing"),
         InterventionInput("09", at(4), at(10)),
     ])
     [duty] = Duty.objects.filter(incident=incident, kind="medical_review")
@@ -34,30 +34,30 @@ def test_due_an_hour_after_the_first_physical_restraint_started(record: Any) -> 
     assert duty.intervention.type_code == "01"
 
 
-def test_a_late_review_needs_the_reason_for_the_delay(record: Any, nurse_actor: Any) -> None:
+def test_a_late_review_needs_the_reason_for_the_delay(record: Any, doctor_actor: Any) -> None:
     incident = record()
     with pytest.raises(ValidationError) as refused:
-        _review(nurse_actor, incident, 61)
+        _review(doctor_actor, incident, 61)
     assert list(refused.value.message_dict) == ["delay_reason"]
     assert not incident.medical_reviews.exists()
-    _review(nurse_actor, incident, 61, delay="Doctor delayed at another emergency")
+    _review(doctor_actor, incident, 61, delay="Doctor delayed at another emergency")
     assert incident.medical_reviews.get().delay_reason == "Doctor delayed at another emergency"
 
 
 def test_the_figure_counts_reviews_within_the_hour(
-    record: Any, nurse_actor: Any, organisation: Any
+    record: Any, nurse_actor: Any, doctor_actor: Any, organisation: Any
 ) -> None:
     on_the_hour = record()
-    _review(nurse_actor, on_the_hour, 60)
+    _review(doctor_actor, on_the_hour, 60)
     a_second_late = record()
     services.medical_review_record(
-        actor=nurse_actor, incident=a_second_late, reviewed_at=at(60) + SECOND,
+        actor=doctor_actor, incident=a_second_late, reviewed_at=at(60) + SECOND,
         reviewer="Dr Rao", findings="Well", delay_reason="Busy night", now=NOW,
     )
     record()  # not reviewed yet
     not_needed = record()
     services.duty_mark_not_required(
-        actor=nurse_actor, duty=Duty.objects.get(incident=not_needed, kind="medical_review"),
+        actor=doctor_actor, duty=Duty.objects.get(incident=not_needed, kind="medical_review"),
         reason="Transferred to the general hospital by ambulance at once",
     )
     erroneous = record()

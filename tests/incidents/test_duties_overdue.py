@@ -48,14 +48,14 @@ def test_due_until_the_due_time_and_overdue_one_second_later(
 
 
 def test_met_at_the_due_time_is_done_and_one_second_later_is_done_late(
-    nurse_api: Any, patient: Any, clock: Any
+    nurse_api: Any, doctor_api: Any, patient: Any, clock: Any
 ) -> None:
     clock.move_to(at(20))
     on_time = nurse_api.post("/api/v1/incidents", restraint_body(patient.pk)).json()["id"]
     late = nurse_api.post("/api/v1/incidents", restraint_body(patient.pk)).json()["id"]
     clock.move_to(at(90))
 
-    reply = nurse_api.post(f"/api/v1/incidents/{on_time}/medical-reviews", {
+    reply = doctor_api.post(f"/api/v1/incidents/{on_time}/medical-reviews", {
         "reviewed_at": iso(at(60)), "reviewer": "Dr Rao", "findings": "No injury, calm",
         "delay_reason": None,
     })
@@ -64,15 +64,15 @@ def test_met_at_the_due_time_is_done_and_one_second_later_is_done_late(
 
     one_second_late = {"reviewed_at": iso(at(60) + SECOND), "reviewer": "Dr Rao",
                        "findings": "No injury, calm", "delay_reason": None}
-    assert problems_of(nurse_api.post(f"/api/v1/incidents/{late}/medical-reviews",
-                                      one_second_late)) == {
+    assert problems_of(doctor_api.post(f"/api/v1/incidents/{late}/medical-reviews",
+                                       one_second_late)) == {
         ("body", "delay_reason"): [
             "The medical review was more than 1 hour after the restraint started: "
             "record the reason for the delay."
         ]
     }
     assert _medical_review(late).completed_at is None  # nothing recorded by the refusal
-    reply = nurse_api.post(f"/api/v1/incidents/{late}/medical-reviews", {
+    reply = doctor_api.post(f"/api/v1/incidents/{late}/medical-reviews", {
         **one_second_late, "delay_reason": "Duty doctor was at a cardiac arrest on Ash ward",
     })
     duty = duty_named(reply.json()["duties"], "medical_review")
@@ -89,10 +89,10 @@ def test_met_at_the_due_time_is_done_and_one_second_later_is_done_late(
 
 
 def test_a_review_recorded_for_the_future_is_refused_on_its_time(
-    nurse_api: Any, patient: Any, clock: Any
+    nurse_api: Any, doctor_api: Any, patient: Any, clock: Any
 ) -> None:
     incident_id = nurse_api.post("/api/v1/incidents", restraint_body(patient.pk)).json()["id"]
-    problems = problems_of(nurse_api.post(f"/api/v1/incidents/{incident_id}/medical-reviews", {
+    problems = problems_of(doctor_api.post(f"/api/v1/incidents/{incident_id}/medical-reviews", {
         "reviewed_at": iso(at(0, hours=5)), "reviewer": "", "findings": "",
     }))
     assert problems == {

@@ -83,7 +83,7 @@ def test_lengthening_seclusion_adds_the_reviews_it_now_needs(
 
 
 def test_done_duties_and_a_persons_not_required_reason_survive_an_amendment(
-    nurse_api: Any, patient: Any, clock: Any
+    nurse_api: Any, doctor_api: Any, patient: Any, clock: Any
 ) -> None:
     body = restraint_body(patient.pk, interventions=[
         {"type": "05", "started_at": iso(at(0)), "ended_at": iso(at(10))},
@@ -92,10 +92,10 @@ def test_done_duties_and_a_persons_not_required_reason_survive_an_amendment(
     record = nurse_api.post("/api/v1/incidents", body).json()
     url = f"/api/v1/incidents/{record['id']}"
     seclusion_review = duty_named(record["duties"], "seclusion_medical_review")
-    marked = nurse_api.post(f"/api/v1/duties/{seclusion_review['id']}/not-required",
-                            {"reason": "The consultant psychiatrist authorised the seclusion"})
+    marked = doctor_api.post(f"/api/v1/duties/{seclusion_review['id']}/not-required",
+                             {"reason": "The consultant psychiatrist authorised the seclusion"})
     assert marked.status_code == 200 and marked.json()["state"] == "not_required"
-    nurse_api.post(f"{url}/medical-reviews", {
+    doctor_api.post(f"{url}/medical-reviews", {
         "reviewed_at": iso(at(30)), "reviewer": "Dr Rao", "findings": "No injury",
     })
 
@@ -109,12 +109,12 @@ def test_done_duties_and_a_persons_not_required_reason_survive_an_amendment(
 
 
 def test_meeting_a_review_while_restraint_goes_on_makes_the_next_one(
-    nurse_api: Any, patient: Any, clock: Any
+    nurse_api: Any, doctor_api: Any, patient: Any, clock: Any
 ) -> None:
     clock.move_to(at(30))
     incident_id = nurse_api.post("/api/v1/incidents", _mechanical(patient.pk)).json()["id"]
     clock.move_to(at(55))
-    reply = nurse_api.post(f"/api/v1/incidents/{incident_id}/reviews", {
+    reply = doctor_api.post(f"/api/v1/incidents/{incident_id}/reviews", {
         "kind": "mechanical_restraint_review", "reviewed_at": iso(at(55)), "reviewer": "Dr Rao",
         "notes": "Limbs checked, circulation good; continue",
     })

@@ -821,7 +821,8 @@ _ALL_DUTIES = duties_for(
 )
 
 
-def test_worklist_shows_overdue_first_then_soonest_due() -> None:
+def test_worklist_shows_overdue_safety_checks_first_then_soonest_due() -> None:
+    # The full order is in test_duty_worklist_urgency.py.
     done = _status("post_incident_review", at(0.1), "done")
     due_later = _status("care_plan_review", at(72), "due")
     due_soon = _status("seclusion_nursing_review", at(2.5), "due")
@@ -829,9 +830,9 @@ def test_worklist_shows_overdue_first_then_soonest_due() -> None:
     overdue_oldest = _status("medical_review", at(1), "overdue")
     not_required = _status("seclusion_medical_review", at(0.2), "not_required")
     ordered = sort_for_worklist(
-        [done, due_later, not_required, due_soon, overdue_recent, overdue_oldest]
+        [done, due_later, not_required, due_soon, overdue_recent, overdue_oldest], now=at(2)
     )
-    assert ordered == [overdue_oldest, overdue_recent, due_soon, due_later, done, not_required]
+    assert ordered == [overdue_recent, overdue_oldest, due_soon, due_later, done, not_required]
 
 
 @dataclass(frozen=True)
@@ -841,13 +842,14 @@ class WardDuty:
     name: str
     due_at: datetime
     state: DutyState
+    kind: str = "care_plan_review"
 
 
 def test_worklist_sorts_the_callers_own_records_and_keeps_ties_in_order() -> None:
-    a = WardDuty("a", at(2), "due")
-    b = WardDuty("b", at(2), "due")
+    a = WardDuty("a", at(5), "due")
+    b = WardDuty("b", at(5), "due")
     c = WardDuty("c", at(3), "overdue")
-    assert sort_for_worklist([a, b, c]) == [c, a, b]
+    assert sort_for_worklist([a, b, c], now=at(4)) == [c, a, b]
 
 
 # --- properties --------------------------------------------------------------------------------

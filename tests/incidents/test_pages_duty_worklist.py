@@ -1,5 +1,5 @@
-"""The worklist of duties after uses of force: overdue first (longest overdue at the top),
-then soonest due, each with a link to record it; filtered by state, ward and who must act.
+"""The worklist of duties after uses of force: most urgent first (duty_rules.sort_for_worklist),
+each with a link to record it; filtered by state, ward and who must act.
 The ward page shows its own due and overdue duties and latest uses of force, and a patient's
 page lists their uses of force."""
 
@@ -21,17 +21,19 @@ def rows_of(response: Any) -> list[str]:
 
 
 def test_overdue_first_then_soonest_due_each_with_a_link_to_record_it(
-    record: Any, client_as: Any, clock: Any,
+    record: Any, make_user: Any, client_for: Any, clock: Any,
 ) -> None:
     incident = record()
-    response = client_as("ward_staff").get("/uses-of-force/duties/")
+    # A nurse who is also a doctor: every duty's link is hers to follow (ADR 7).
+    response = client_for(make_user(roles=("ward_staff", "doctor"))).get("/uses-of-force/duties/")
     rows = rows_of(response)
-    # At 14:00: medical review due 13:00 and observations due 13:10 are overdue.
-    assert rows[0].startswith("5 October 2026 13:00 Medical review within 1 hour of restraint "
+    # At 14:00: medical review due 13:00 and observations due 13:10 are overdue, both safety
+    # checks inside their harm window, so the most recently due comes first.
+    assert rows[1].startswith("5 October 2026 13:00 Medical review within 1 hour of restraint "
                               "Doctor " + incident.reference + " Oak Ward · P1001 Overdue 1 hour "
                               "overdue Record medical review")
-    assert rows[1].startswith("5 October 2026 13:10 Physical observations")
-    assert "Overdue" in rows[1]
+    assert rows[0].startswith("5 October 2026 13:10 Physical observations")
+    assert "Overdue" in rows[0]
     assert rows[2].startswith("6 October 2026 12:10 Post-incident support offered to the patient")
     assert "Due" in rows[2]
     due_times = [row.split(" ")[:4] for row in rows]
@@ -61,10 +63,10 @@ def test_filters_by_state_ward_and_who_must_act(
 
 
 def test_done_and_not_required_duties_leave_the_worklist(
-    record: Any, client_as: Any, nurse_actor: Any, clock: Any,
+    record: Any, client_as: Any, doctor_actor: Any, clock: Any,
 ) -> None:
     incident = record()
-    services.medical_review_record(actor=nurse_actor, incident=incident, reviewed_at=at(50),
+    services.medical_review_record(actor=doctor_actor, incident=incident, reviewed_at=at(50),
                                    reviewer="Dr Shah", findings="Well", now=NOW)
     rows = rows_of(client_as("ward_staff").get("/uses-of-force/duties/"))
     assert not any("Medical review" in row for row in rows) and len(rows) == 6
@@ -76,8 +78,9 @@ def test_the_ward_page_shows_what_is_due_and_its_latest_uses_of_force(
     incident = record()
     page = text_of(client_as("ward_staff").get("/wards/OAK/"))
     assert "Duties due and overdue 2 overdue, 7 in all after uses of force on this ward." in page
+    # A nurse is told who records the medical review rather than offered it (ADR 7).
     assert ("5 October 2026, 13:00 Medical review within 1 hour of restraint Doctor · "
-            f"{incident.reference} Overdue 1 hour overdue Record medical review") in page
+            f"{incident.reference} Overdue 1 hour overdue A doctor records this") in page
     assert (f"{incident.reference} 5 October 2026, 12:00 Standing restraint, side restraint "
             "Submitted") in page
     # People who see no patient-level records see neither.

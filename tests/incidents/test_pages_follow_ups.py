@@ -2,7 +2,9 @@
 when it was late), physical observations (or why they could not be taken and what was done
 instead), rapid tranquillisation checks, support for the patient and for staff, the
 reflection and learning review, the patient's own account (an offer, never compulsory),
-seclusion and care plan reviews, and a duty marked not required with a reason."""
+seclusion and care plan reviews, and a duty marked not required with a reason. Each is
+recorded in the role that owns it (ADR 7): medical reviews by a doctor, the reflection review
+and support for staff by a ward manager, the rest by ward staff."""
 
 from __future__ import annotations
 
@@ -26,6 +28,16 @@ def staff(client_as: Any) -> Any:
     return client_as("ward_staff")
 
 
+@pytest.fixture
+def doctor(client_as: Any) -> Any:
+    return client_as("doctor")
+
+
+@pytest.fixture
+def manager(client_as: Any) -> Any:
+    return client_as("ward_manager")
+
+
 def duty(incident: Any, kind: str) -> Duty:
     return Duty.objects.get(incident=incident, kind=kind, sequence=1)
 
@@ -35,37 +47,38 @@ def when(hour: str, minute: str = "00", **more: Any) -> dict[str, Any]:
 
 
 def test_a_late_medical_review_needs_the_reason_for_the_delay(
-    incident: Any, staff: Any, clock: Any,
+    incident: Any, doctor: Any, clock: Any,
 ) -> None:
     url = f"/uses-of-force/{incident.pk}/medical-review/"
-    page = text_of(staff.get(url))
+    page = text_of(doctor.get(url))
     assert "Overdue Medical review within 1 hour of restraint: due by 5 October 2026, 13:00" in page
-    response = staff.post(url, when("13", "20", reviewer="Dr Shah", findings="No injury"))
+    response = doctor.post(url, when("13", "20", reviewer="Dr Shah", findings="No injury"))
     assert error_links(response) == {
         "The medical review was more than 1 hour after the restraint started: record the reason "
         "for the delay.": "#id_delay_reason",
     }
-    response = staff.post(url, when("13", "20", reviewer="Dr Shah", findings="No injury",
-                                    delay_reason="Doctor at an emergency on Ash Ward"))
+    response = doctor.post(url, when("13", "20", reviewer="Dr Shah", findings="No injury",
+                                     delay_reason="Doctor at an emergency on Ash Ward"))
     assert response.status_code == 302
     met = duty(incident, "medical_review")
     assert met.completed_at == at(80) and met.late_reason == "Doctor at an emergency on Ash Ward"
 
 
-def test_a_medical_review_names_every_missing_answer(incident: Any, staff: Any, clock: Any
+def test_a_medical_review_names_every_missing_answer(incident: Any, doctor: Any, clock: Any
                                                      ) -> None:
-    response = staff.post(f"/uses-of-force/{incident.pk}/medical-review/",
-                          {"on_0": "", "on_1": "", "on_2": "", "at": "9pm"})
+    response = doctor.post(f"/uses-of-force/{incident.pk}/medical-review/",
+                           {"on_0": "", "on_1": "", "on_2": "", "at": "9pm"})
     links = error_links(response)
     assert links["Enter the date of the review"] == "#id_on-0"
     assert links["Enter the time of the review as a 24-hour time, like 14:05 or 1405"] == "#id_at"
-    response = staff.post(f"/uses-of-force/{incident.pk}/medical-review/", when("12", "40"))
+    response = doctor.post(f"/uses-of-force/{incident.pk}/medical-review/",
+                           when("12", "40", reviewer=""))
     assert error_links(response) == {
         "Enter who carried out the medical review": "#id_reviewer",
         "Enter what the medical review found": "#id_findings",
     }
-    assert error_links(staff.post(f"/uses-of-force/{incident.pk}/medical-review/",
-                                  when("15", "30", reviewer="Dr", findings="x"))) == {
+    assert error_links(doctor.post(f"/uses-of-force/{incident.pk}/medical-review/",
+                                   when("15", "30", reviewer="Dr", findings="x"))) == {
         "This time is in the future: check the date and time": "#id_at"
     }
 
@@ -128,7 +141,9 @@ def test_rapid_tranquillisation_checks_follow_each_other_until_no_further_concer
     assert checks.count() == 2 and all(c.completed_at for c in checks.all())
 
 
-def test_support_not_given_needs_the_reason(incident: Any, staff: Any, clock: Any) -> None:
+def test_support_not_given_needs_the_reason(
+    incident: Any, staff: Any, manager: Any, clock: Any
+) -> None:
     url = f"/uses-of-force/{incident.pk}/support/?for=patient"
     assert error_links(staff.post(url, when("13", "30", **{"for": "patient", "held": "no"}))) == {
         "Say why the support did not happen": "#id_not_held_reason"
@@ -137,28 +152,29 @@ def test_support_not_given_needs_the_reason(incident: Any, staff: Any, clock: An
                                                "not_held_reason": "01"})).status_code == 302
     assert duty(incident, "post_incident_support_patient").completed_at == at(90)
     staff_url = f"/uses-of-force/{incident.pk}/support/?for=staff"
-    assert error_links(staff.post(staff_url, when("13", "30", **{
+    assert error_links(manager.post(staff_url, when("13", "30", **{
         "for": "staff", "held": "no", "not_held_reason": "98"}))) == {
         "Say why support for staff could not be arranged": "#id_notes"
     }
-    assert staff.post(staff_url, when("13", "30", **{"for": "staff", "held": "yes",
-                                                     "notes": "Team huddle and tea"})
-                      ).status_code == 302
+    assert manager.post(staff_url, when("13", "30", **{"for": "staff", "held": "yes",
+                                                       "notes": "Team huddle and tea"})
+                        ).status_code == 302
     assert staff.get(f"/uses-of-force/{incident.pk}/support/?for=nobody").status_code == 404
 
 
-def test_the_reflection_and_learning_review(incident: Any, staff: Any, clock: Any) -> None:
+def test_the_reflection_and_learning_review(incident: Any, manager: Any, clock: Any) -> None:
     url = f"/uses-of-force/{incident.pk}/reflection-review/"
-    assert error_links(staff.post(url, when("13", "45", held="yes"))) == {
+    assert error_links(manager.post(url, when("13", "45", held="yes"))) == {
         "Say whether the patient took part": "#id_patient_took_part"
     }
-    assert error_links(staff.post(url, when("13", "45", held="yes", patient_took_part="no"))) == {
+    assert error_links(manager.post(url, when("13", "45", held="yes", patient_took_part="no"))
+                       ) == {
         "Record what was learned, even if it was 'nothing new'": "#id_learning",
         "Say why the patient did not take part in the review": "#id_not_held_reason",
     }
-    assert staff.post(url, when("13", "45", held="yes", patient_took_part="no",
-                                not_held_reason="02", learning="Earlier PRN offer helps")
-                      ).status_code == 302
+    assert manager.post(url, when("13", "45", held="yes", patient_took_part="no",
+                                  not_held_reason="02", learning="Earlier PRN offer helps")
+                        ).status_code == 302
     assert duty(incident, "post_incident_review").completed_at == at(105)
 
 
@@ -177,20 +193,21 @@ def test_the_patients_account_is_an_offer_they_may_decline(
     assert duty(incident, "patient_account_offer").completed_at == at(110)
 
 
-def test_a_seclusion_review_and_the_care_plan_review(record: Any, staff: Any, clock: Any
-                                                    ) -> None:
+def test_a_seclusion_review_and_the_care_plan_review(
+    record: Any, staff: Any, doctor: Any, clock: Any
+) -> None:
     incident = record(ended_at=None, interventions=[
         InterventionInput("07", at(0), at(4)), InterventionInput("05", at(5), None)])
     url = f"/uses-of-force/{incident.pk}/reviews/?kind=seclusion_medical_review"
-    assert "Seclusion medical review" in text_of(staff.get(url))
-    assert error_links(staff.post(url, when("12", "50", kind="seclusion_medical_review",
-                                            reviewer=" "))) == {
+    assert "Seclusion medical review" in text_of(doctor.get(url))
+    assert error_links(doctor.post(url, when("12", "50", kind="seclusion_medical_review",
+                                             reviewer=" "))) == {
         "Enter who carried out the review": "#id_reviewer",
         "Record what the review found and decided": "#id_notes",
     }
-    assert staff.post(url, when("12", "50", kind="seclusion_medical_review",
-                                reviewer="Dr Shah", notes="Continue; review in 4 hours")
-                      ).status_code == 302
+    assert doctor.post(url, when("12", "50", kind="seclusion_medical_review",
+                                 reviewer="Dr Shah", notes="Continue; review in 4 hours")
+                       ).status_code == 302
     assert duty(incident, "seclusion_medical_review").completed_at == at(50)
     assert staff.get(f"/uses-of-force/{incident.pk}/reviews/?kind=lunch").status_code == 404
 

@@ -64,17 +64,17 @@ def test_the_timeline_shows_each_intervention_and_each_duty_with_its_state(
 
 
 def test_a_duty_done_late_shows_when_by_whom_and_why(
-    record: Any, client_as: Any, nurse_actor: Any, clock: Any,
+    record: Any, client_as: Any, doctor_actor: Any, clock: Any,
 ) -> None:
     incident = record()
     services.medical_review_record(
-        actor=nurse_actor, incident=incident, reviewed_at=at(75), reviewer="Dr Priya Shah",
+        actor=doctor_actor, incident=incident, reviewed_at=at(75), reviewer="Dr Priya Shah",
         findings="No injury; settled", delay_reason="Doctor was at another ward's emergency",
         now=NOW,
     )
     page = text_of(client_as("ward_staff").get(f"/uses-of-force/{incident.pk}/"))
     assert ("Medical review within 1 hour of restraint Doctor · Done 5 October 2026, 13:15 by "
-            "Sam Lee Reason for the delay: Doctor was at another ward's emergency "
+            "Dr Rao Reason for the delay: Doctor was at another ward's emergency "
             "Done late") in page
     assert "Medical reviews When 5 October 2026, 13:15 Doctor Dr Priya Shah" in page
 
@@ -96,8 +96,13 @@ def test_the_actions_shown_are_the_ones_the_role_allows(
     url = f"/uses-of-force/{incident.pk}/"
     nurse_page = text_of(client_as("ward_staff").get(url))
     manager_page = text_of(client_as("ward_manager").get(url))
+    doctor_page = text_of(client_as("doctor").get(url))
     assert "Amend the record" in nurse_page and "Review this record" not in nurse_page
-    assert "Record medical review" in nurse_page and "Not required" in nurse_page
+    # ADR 7: the medical review is a doctor's to record or to mark not required.
+    assert "Record medical review" not in nurse_page and "Record observations" in nurse_page
+    assert "Medical review within 1 hour of restraint" in nurse_page
+    assert "A doctor records this" in nurse_page
+    assert "Record medical review" in doctor_page and "Record observations" not in doctor_page
     assert "Review this record" in manager_page
 
 
@@ -105,7 +110,8 @@ def test_a_draft_says_its_duties_start_on_submission(record: Any, client_as: Any
                                                     ) -> None:
     incident = record(submit=False)
     page = text_of(client_as("ward_staff").get(f"/uses-of-force/{incident.pk}/"))
-    assert "This is a draft. The duties that follow start when it is submitted." in page
+    assert ("This is a draft, not yet submitted. The duties that follow start when it is "
+            "submitted.") in page
     assert "Submit the record" in page and "Change the draft" in page
     assert "Record medical review" not in page
 

@@ -24,7 +24,8 @@ def records(record: Any, make_ward: Any, patient: Any, nurse_actor: Any, organis
         "oak_today": record(),
         "oak_last_week": record(
             started_at=at(0) - 7 * days, ended_at=at(10) - 7 * days,
-            interventions=[InterventionInput("01", at(0) - 7 * days, at(10) - 7 * days)]),
+            interventions=[InterventionInput("01", at(0) - 7 * days, at(10) - 7 * days,
+                                             prone_reason="Could not be held standing")]),
         "oak_draft": record(submit=False),
         "ash_seclusion": services.incident_create(
             actor=nurse_actor, organisation=organisation, now=NOW,

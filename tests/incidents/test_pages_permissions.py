@@ -36,16 +36,39 @@ def test_roles_without_patient_records_are_refused_every_page(
     assert "Uses of force" not in client.get("/wards/").content.decode()
 
 
+# The follow-up pages each record one kind of duty: only the roles that may meet it can open
+# them (ADR 7), the rest get a 403 saying who may.
+FOLLOW_UP_OWNERS = {
+    "medical-review/": {"doctor"},
+    "observations/?kind=physical": {"ward_staff", "ward_manager", "rrp_lead"},
+    "support/?for=patient": {"ward_staff", "ward_manager", "rrp_lead"},
+    "reflection-review/": {"ward_manager", "rrp_lead"},
+    "patient-account/": {"ward_staff", "ward_manager", "rrp_lead"},
+    "reviews/?kind=care_plan_review": {"ward_staff", "ward_manager", "doctor", "rrp_lead"},
+}
+
+
 @pytest.mark.parametrize("role", ["ward_staff", "doctor"])
 def test_ward_staff_and_doctors_record_but_do_not_review(
     role: str, record: Any, client_as: Any, clock: Any,
 ) -> None:
     incident = record()
     client = client_as(role)
-    reviewing = {f"/uses-of-force/{incident.pk}/review/", f"/uses-of-force/{incident.pk}/close/",
-                 "/uses-of-force/escalations/"}
+    base = f"/uses-of-force/{incident.pk}/"
+    reviewing = {f"{base}review/", f"{base}close/", "/uses-of-force/escalations/"}
+    duty = Duty.objects.filter(incident=incident).first()
+    dismissing = {f"{base}not-required/?duty={duty.pk}"}
     for url in pages_of(incident):
-        assert client.get(url).status_code == (403 if url in reviewing else 200), url
+        if url in reviewing:
+            expected = 403
+        elif url.removeprefix(base) in FOLLOW_UP_OWNERS:
+            expected = 200 if role in FOLLOW_UP_OWNERS[url.removeprefix(base)] else 403
+        elif url in dismissing:
+            owner = {"medical_review": "doctor"}.get(duty.kind, "ward_staff")
+            expected = 200 if owner == role else 403
+        else:
+            expected = 200
+        assert client.get(url).status_code == expected, url
     assert 'href="/uses-of-force/"' in client.get("/wards/").content.decode()
 
 

@@ -16,10 +16,11 @@ from rrp.incidents.selectors import open_duties
 
 
 def test_the_record_stays_and_its_open_duties_stop(
-    record: Any, nurse_actor: Any, manager_actor: Any, organisation: Any, clock: Any
+    record: Any, nurse_actor: Any, manager_actor: Any, doctor_actor: Any, organisation: Any,
+    clock: Any
 ) -> None:
     incident = record()
-    services.medical_review_record(actor=nurse_actor, incident=incident, reviewed_at=at(30),
+    services.medical_review_record(actor=doctor_actor, incident=incident, reviewed_at=at(30),
                                    reviewer="Dr Rao", findings="No injury")
     with pytest.raises(ValidationError):
         services.incident_mark_entered_in_error(actor=nurse_actor, incident=incident, reason=" ")

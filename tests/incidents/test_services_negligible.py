@@ -32,5 +32,7 @@ def test_never_negligible(code: str, record: Any, clock: Any) -> None:
 
 @pytest.mark.parametrize("code", ["01", "07", "08", "09", "10", "11", "12", "13"])
 def test_physical_restraint_may_be_negligible(code: str, record: Any, clock: Any) -> None:
-    incident = record(negligible=True, interventions=[InterventionInput(code, at(0), at(10))])
+    why = "Could not be held any other way" if code == "01" else ""
+    incident = record(negligible=True, interventions=[
+        InterventionInput(code, at(0), at(10), prone_reason=why)])
     assert incident.negligible

@@ -7,8 +7,8 @@ step, is built on 50+ "todays" across a year with the clock moved there too, wit
 A smaller demo keeps it quick (one month of history, a third of the beds): the same code runs.
 Every follow-up of that last month goes through the services, which validate it.
 
-This file runs in the SQLite run only (marker `many_days`): the generator's dates are the same
-on either database, and the PostgreSQL run is for what the database does.
+The demo builds run in the SQLite run only (marker `sqlite_only`): the generator's dates are the
+same on either database, and the PostgreSQL run is for what the database does.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def test_the_days_cover_a_year_with_its_awkward_dates() -> None:
     assert len({(d.year, d.month) for d in DAYS}) >= 12
 
 
-@pytest.mark.many_days
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("day", DAYS, ids=str)
 def test_the_demo_loads_on(day: dt.date, db: None) -> None:
     number = DAYS.index(day)
@@ -101,7 +101,7 @@ def test_a_follow_up_is_never_timed_before_the_use_of_force_started() -> None:
             assert moment.second == 0
 
 
-@pytest.mark.many_days
+@pytest.mark.sqlite_only
 def test_the_full_demo_loads_with_the_default_seed_on_the_day_it_once_failed(db: None) -> None:
     day = dt.date(2026, 12, 7)
     with time_machine.travel(_moment(day, dt.time(1, 4)), tick=True):

@@ -77,11 +77,18 @@ def test_production_signs_out_after_30_idle_minutes(production: dict[str, Any]) 
 def test_rrp_check_deploy_is_clean_with_production_settings(
     clean_env: Any, tmp_path: Any
 ) -> None:
+    rrp = str(Path(sys.executable).with_name("rrp"))
+    env = production_env(clean_env, tmp_path)
+    # As the README deploys: static files collected first (the check looks for their manifest,
+    # tests/platform/test_static_manifest_check.py).
+    collect = subprocess.run(  # noqa: S603
+        [rrp, "collectstatic", "--noinput"], env=env, capture_output=True, text=True,
+        timeout=120, check=False,
+    )
+    assert collect.returncode == 0, collect.stdout + collect.stderr
     result = subprocess.run(  # noqa: S603
-        [str(Path(sys.executable).with_name("rrp")), "check", "--deploy", "--fail-level",
-         "WARNING"],
-        env=production_env(clean_env, tmp_path), capture_output=True, text=True, timeout=60,
-        check=False,
+        [rrp, "check", "--deploy", "--fail-level", "WARNING"],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output

@@ -52,8 +52,15 @@ def doctor_actor(make_user: Any) -> Actor:
 
 
 @pytest.fixture
+def nurse_actor(make_user: Any) -> Actor:
+    """Observations and support are the ward team's duties (docs/adr/0007)."""
+    return Actor(user=make_user("ward_staff", full_name="Sam Okafor"), via="web")
+
+
+@pytest.fixture
 def restraints(
-    record_restraint: Any, make_patient: Any, doctor_actor: Actor, make_ward: Any, lead_actor: Actor
+    record_restraint: Any, make_patient: Any, doctor_actor: Actor, nurse_actor: Actor,
+    make_ward: Any, lead_actor: Actor,
 ) -> dict[str, Any]:
     """Four physical restraints on OAK in June 2026, and one on ASH:
     A reviewed by a doctor in 40 minutes, observed, supported, care plan reviewed;
@@ -112,7 +119,7 @@ def restraints(
         now=at(6) + late,
     )
     incident_services.observation_record(
-        actor=doctor_actor,
+        actor=nurse_actor,
         incident=a,
         taken_at=at(1, minute=30),
         pulse=88,
@@ -122,7 +129,7 @@ def restraints(
         now=at(1) + late,
     )
     incident_services.observation_record(
-        actor=doctor_actor,
+        actor=nurse_actor,
         incident=b,
         taken_at=at(2, minute=40),
         not_taken_reason="Declined: too distressed",
@@ -130,7 +137,7 @@ def restraints(
         now=at(2) + late,
     )
     incident_services.support_record(
-        actor=doctor_actor,
+        actor=nurse_actor,
         incident=a,
         support_for="patient",
         held=True,
@@ -138,7 +145,7 @@ def restraints(
         now=at(1) + late,
     )
     incident_services.support_record(
-        actor=doctor_actor,
+        actor=nurse_actor,
         incident=b,
         support_for="patient",
         held=False,

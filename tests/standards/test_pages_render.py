@@ -199,3 +199,20 @@ def test_a_signed_off_cycle_offers_no_changes(
     response = client.get(f"/compliance/cycles/{cycle.pk}/statements/1.2.I/change/")
     assert response.status_code == 302
     assert "was signed off" in client.get(response["Location"]).content.decode()
+
+
+def test_the_standard_is_named_in_words_not_by_its_code(
+    full: dict[str, Any], lead: Any, client_for: Any, organisation: Any
+) -> None:
+    """Issue 10: captions read "nms-2019-12, draft", a code nobody on a board would know."""
+    client = client_for(lead, organisation)
+    cycle = full["cycle"]
+    pages = ["/compliance/standards/", f"/compliance/cycles/{cycle.pk}/",
+             f"/compliance/cycles/{cycle.pk}/summary/"]
+    for path in pages:
+        page = client.get(path)
+        assert page.status_code == 200, path
+        text = page.content.decode()
+        assert "nms-2019-12" not in text.replace("edition=nms-2019-12", ""), path
+        assert "December 2019" in text, path
+    assert "Draft of 14 December 2019" in client.get("/compliance/standards/").content.decode()

@@ -34,7 +34,12 @@ from rrp.analytics.models import (
     MonthlyBreakdown,
     PatientMonth,
 )
-from rrp.analytics.summaries import BREAKDOWN_DIMENSIONS, incidents_with_type
+from rrp.analytics.summaries import (
+    BREAKDOWN_DIMENSIONS,
+    PRONE_DIMENSION,
+    UNTYPED_DIMENSIONS,
+    incidents_with_type,
+)
 from rrp.patients.models import Patient
 
 Rule = disclosure.SuppressionRule | None
@@ -77,7 +82,14 @@ def period_cells(
         organisation=organisation, scope=scope, month__gte=first, month__lte=last
     ).values("dimension", "key").annotate(b=Sum("bed_days")).order_by():
         cells[row["dimension"]][row["key"]].bed_days = row["b"]
-    stored = {cat.typed_dimension(type_filter, d): d for d in BREAKDOWN_DIMENSIONS}
+    stored = {
+        cat.typed_dimension(type_filter, d): d
+        for d in BREAKDOWN_DIMENSIONS if d not in UNTYPED_DIMENSIONS
+    }
+    # Kept once, without a filter: the same cells whenever the filter keeps prone restraint,
+    # and nothing to read when it does not.
+    if cat.includes_prone(type_filter):
+        stored.update({d: d for d in UNTYPED_DIMENSIONS})
     rows = MonthlyBreakdown.objects.filter(
         organisation=organisation, scope=scope, dimension__in=list(stored), month__gte=first,
         month__lte=last,
@@ -226,6 +238,71 @@ def prone_callout(cells: Cells, rule: Rule) -> ProneCallout:
         str(shown_share),
         shown_share == rule.symbol,
     )
+
+
+# -- prone restraint: how long and why ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProneDetail:
+    """Prone restraints in the period: how many, how long they lasted and whether the reason
+    was recorded, as this reader may see them. `count` is the exact number (for the sentence
+    saying how many recent ones are not listed, which only the treating team reads)."""
+
+    count: int
+    total: str
+    longest: str  # whole minutes as shown; "" when none has ended
+    recorded_share: str  # % with the reason recorded, as shown; "" with no prone restraint
+    durations: Table
+    reasons: Table
+
+    @property
+    def none(self) -> bool:
+        return self.count == 0
+
+
+def prone_detail(cells: Cells, longest_minutes: float | None, rule: Rule) -> ProneDetail:
+    """From the prone cells (one per duration band and reason recorded or not) and the longest
+    prone restraint that ended in the period.
+
+    Outside the treating team each partition is its own one-way table, suppressed against the
+    same total as the prone call-out. The longest is hidden with fewer than the rule's
+    threshold of ended prone restraints: NHS England publishes maxima unsuppressed, but the
+    longest of one or two restraints on a ward is one person's restraint."""
+    by_band: dict[str, Cell] = defaultdict(Cell)
+    by_reason: dict[str, Cell] = defaultdict(Cell)
+    for key, cell in cells.get(PRONE_DIMENSION, {}).items():
+        band, _, reason = key.partition(":")
+        by_band[band].interventions += cell.interventions
+        by_reason[reason].interventions += cell.interventions
+    count = sum(c.interventions for c in by_band.values())
+    ended = count - by_band.get("open", Cell()).interventions
+    durations = count_table(
+        "prone_duration", "How long prone restraints lasted", "Time held prone", by_band,
+        list(cat.PRONE_BANDS), cat.PRONE_BAND_LABELS, rule, measure_label="Prone restraints",
+        keep_zero=[b for b in cat.PRONE_BANDS if b != "open"],
+    )
+    reasons = count_table(
+        "prone_reason", "Was the reason for prone restraint recorded?", "Reason",
+        by_reason, list(cat.PRONE_REASON_LABELS), cat.PRONE_REASON_LABELS, rule,
+        measure_label="Prone restraints", keep_zero=list(cat.PRONE_REASON_LABELS),
+    )
+    for table in (durations, reasons):
+        if table.total is not None:
+            table.total.label = "All prone restraints"
+    longest = ""
+    if longest_minutes is not None and ended:
+        if rule is not None and rule.is_small(ended):
+            longest = rule.symbol
+            durations.notes.append("The longest prone restraint is hidden: too few to show.")
+        else:
+            longest = str(disclosure.half_up(longest_minutes))
+            unit = "minute" if longest == "1" else "minutes"
+            durations.notes.append(f"The longest prone restraint lasted {longest} {unit}.")
+    recorded = by_reason.get("recorded", Cell()).interventions
+    share = _published_percentage(recorded, count, rule)[1] if count else ""
+    total = str(count) if rule is None else str(disclosure.suppress_count(count, rule))
+    return ProneDetail(count, total, longest, share, durations, reasons)
 
 
 def reasons_table(cells: Cells, rule: Rule) -> Table:

@@ -22,7 +22,23 @@ NOT_KNOWN_LABEL: Final = "Not known"
 
 # -- intervention types -----------------------------------------------------------------------
 
-TYPE_LABELS: Final[Mapping[str, str]] = dict(incident_codes.InterventionType.choices)
+def _plain_type_label(label: str) -> str:
+    """A type as a reader says it: MHSDS's "Physical restraint - Standing" is "Physical
+    restraint: standing" on the dashboards."""
+    kind, _, detail = label.partition(" - ")
+    return f"{kind}: {detail[:1].lower()}{detail[1:].lower()}" if detail else label
+
+
+# In the dashboards' own words; the MHSDS labels stay on the records (incidents.codes).
+TYPE_LABELS: Final[Mapping[str, str]] = {
+    code: _plain_type_label(label)
+    for code, label in incident_codes.InterventionType.choices
+} | {
+    "13": "Physical restraint: other position",
+    "14": "Chemical restraint: rapid tranquillisation (injection)",
+    "15": "Chemical restraint: injection, not rapid tranquillisation",
+    "17": "Chemical restraint: other",
+}
 # Physical restraint positions first (prone on top), then chemical, mechanical, seclusion and
 # segregation: the order a reader looks for them.
 TYPE_ORDER: Final = (
@@ -167,6 +183,50 @@ def duration_band(category: str, minutes: float | None) -> str:
         if band.upper is None or minutes <= band.upper:
             return band.key
     raise AssertionError("the last band has no upper bound")
+
+
+# -- prone restraint: how long and why ------------------------------------------------------
+
+# How long each prone restraint (MHSDS RestrictiveIntType 01) lasted, in finer bands than
+# NHS England's "up to 10 minutes": prone restraint should be avoided and, when it cannot be,
+# last the shortest time, so a lead asks how many went past a few minutes, not past an hour.
+# Times are recorded to the minute, so "under 3" is 0 to 2 minutes and "3 to 10" 3 to 10.
+PRONE_BAND_LABELS: Final[Mapping[str, str]] = {
+    "lt3": "Under 3 minutes",
+    "3-10": "3 to 10 minutes",
+    "gt10": "Over 10 minutes",
+    "open": "Not ended yet",
+}
+PRONE_BANDS: Final = tuple(PRONE_BAND_LABELS)
+
+
+def prone_band(minutes: float | None) -> str:
+    """The band of a prone restraint lasting `minutes` (None while it has not ended)."""
+    if minutes is None:
+        return "open"
+    if minutes < 3:
+        return "lt3"
+    return "3-10" if minutes <= 10 else "gt10"
+
+
+# Whether the recording form's "why was prone restraint used?" was answered. Records made
+# before the question existed have no answer: "not recorded" says so without blaming anyone.
+PRONE_REASON_LABELS: Final[Mapping[str, str]] = {
+    "recorded": "Reason recorded",
+    "not_recorded": "Reason not recorded",
+}
+
+
+def prone_key(band: str, reason_recorded: bool) -> str:
+    """The key of one prone breakdown cell ("lt3:recorded"): both partitions of the prone
+    restraints (how long, whether the reason was recorded) are sums of these cells."""
+    return f"{band}:{'recorded' if reason_recorded else 'not_recorded'}"
+
+
+def includes_prone(type_filter: str | None) -> bool:
+    """True when the dashboards' type filter keeps every prone restraint (none, physical,
+    prone): the prone breakdown is then the same as without a filter."""
+    return type_filter is None or PRONE in TYPE_FILTERS[type_filter][1]
 
 
 # -- age bands (NHS England age_group) ---------------------------------------------------------

@@ -19,7 +19,9 @@ from rrp.analytics import charts, disclosure, icons, measures, spc
 from rrp.analytics.models import (
     SCOPE_ORG,
     ChangePoint,
+    InterventionFact,
     MeasureTarget,
+    MonthlyBreakdown,
     MonthlyMeasure,
     scope_service,
     scope_site,
@@ -41,6 +43,17 @@ SUMMARY_MEASURES: Final = (
     "MHS98", "MHS137", "MHS146", "MHS147",
 )
 SPC_MEASURES: Final = ("MHS96", "incidents_rate", "prone_rate")
+# With a type of intervention chosen, the summary and the SPC charts are about that type only
+# (the other measures count every type).
+TYPE_MEASURES: Final[Mapping[str, tuple[str, ...]]] = {
+    "physical": ("physical_rate", "prone_rate", "prone_share"),
+    "prone": ("prone_rate", "prone_share"),
+    "mechanical": ("mechanical_rate",),
+    "chemical": ("chemical_rate", "rapid_tranquillisation_rate"),
+    "rapid_tranquillisation": ("rapid_tranquillisation_rate",),
+    "seclusion": ("seclusion_rate", "MHS146"),
+    "segregation": ("segregation_rate", "MHS147"),
+}
 # The characteristics drawn as charts (the others are tables under "other characteristics").
 CHARTED_CHARACTERISTICS: Final = frozenset({"eth_group", "age_band", "sex", "religion",
                                             "disability"})
@@ -172,6 +185,12 @@ def parse_filters(
 
 @dataclass
 class SpcSeries:
+    """One measure's monthly XmR chart. `chart` is always judged on the exact figures, so the
+    verdict (variation and assurance) is the same for every reader; `drawn` is what this
+    reader's chart plots: the exact values for the treating team, the published ones (hidden
+    months as gaps) for everyone else, who are not shown the mean or the limits
+    (`limits_shown`): see spc_series."""
+
     measure: measures.Measure
     scope: str
     months: list[dt.date]
@@ -182,16 +201,15 @@ class SpcSeries:
     change_labels: list[str]
     target: float | None
     improvement: str
+    limits_shown: bool = True
 
     @property
     def variation(self) -> icons.Icon:
-        if not self.drawn or self.drawn[-1] is None:
-            # The package's icon is the last point's type; with no last point there is
-            # nothing to say, rather than "no significant change".
-            hidden = self.latest is not None and self.latest.shown == "*"
-            return icons.no_figure_icon(
-                "Small numbers hidden: not charted" if hidden else "No figure for the latest month"
-            )
+        latest = self.latest
+        if latest is None or latest.value is None:
+            # The package's icon is the last point's type; with no figure for the last month
+            # there is nothing to say, rather than "no significant change".
+            return icons.no_figure_icon("No figure for the latest month")
         return icons.variation_icon(self.chart.variation, self.improvement)
 
     @property
@@ -232,9 +250,12 @@ def spc_series(
     improvement: str | None = None,
     target: float | None = None,
 ) -> SpcSeries:
-    """The measure's monthly series as an XmR chart. Outside the treating team the chart is
-    drawn from the published figures, suppressed months left as gaps, so its mean and limits
-    reveal nothing the published figures do not."""
+    """The measure's monthly series as an XmR chart, judged on the exact figures whoever reads
+    it (issue 10: one verdict for everyone; ADR 8). Outside the treating team the chart plots
+    the published figures, hidden months left as gaps, and shows the verdict (each month's
+    variation and the icons: categories, not numbers) but not the mean or the process limits:
+    those are worked out from the exact figures, and a mean over 24 months beside one over 23
+    would give the exact figure of the month between them, however small."""
     points = measures.series(measure, parts_by_month, rule)
     months = [p.month for p in points]
     drawn: list[float | None] = []
@@ -244,6 +265,18 @@ def spc_series(
         else:
             shown = p.shown
             drawn.append(float(shown) if isinstance(shown, int | float) else None)
+    rebase_at, rebase_months, labels = _rebases(months, change_points)
+    direction = improvement or measure.improvement
+    chart = spc.xmr([p.value for p in points], improvement=direction, target=target,
+                    rebase_at=rebase_at)
+    return SpcSeries(measure, scope, months, points, drawn, chart, rebase_months, labels, target,
+                     direction, limits_shown=rule is None)
+
+
+def _rebases(
+    months: Sequence[dt.date], change_points: Sequence[ChangePoint]
+) -> tuple[list[int], list[dt.date], list[str]]:
+    """Where the known changes start new baselines: indexes, months and labels."""
     rebase_at: list[int] = []
     rebase_months: list[dt.date] = []
     labels: list[str] = []
@@ -253,10 +286,7 @@ def spc_series(
             rebase_at.append(index)
             rebase_months.append(months[index])
             labels.append(f"{change.label} ({change.month:%B %Y})")
-    direction = improvement or measure.improvement
-    chart = spc.xmr(drawn, improvement=direction, target=target, rebase_at=rebase_at)
-    return SpcSeries(measure, scope, months, points, drawn, chart, rebase_months, labels, target,
-                     direction)
+    return rebase_at, rebase_months, labels
 
 
 def change_effect_series(
@@ -274,23 +304,27 @@ def change_effect_series(
         index = next((i for i, m in enumerate(plain.months) if m >= change.month), None)
         if index is None or index < spc.MIN_GROUP_POINTS or index >= len(plain.months):
             continue
-        chart = spc.xmr(plain.drawn, improvement=plain.improvement, fix_after_n_points=index)
+        chart = spc.xmr([p.value for p in plain.points], improvement=plain.improvement,
+                        fix_after_n_points=index)
         return SpcSeries(
             measure, scope, plain.months, plain.points, plain.drawn, chart, [plain.months[index]],
             [f"{change.label} ({change.month:%B %Y})"], None, plain.improvement,
+            limits_shown=plain.limits_shown,
         )
     return None
 
 
 def spc_rows(series: SpcSeries) -> list[charts.SpcRow]:
+    """The chart's rows as this reader may see them: no mean or limits unless they are shown."""
+    shown = series.limits_shown
     return [
         charts.SpcRow(
             month=f"{month:%Y-%m}",
             value=series.drawn[i],
             shown="" if point.shown is None else str(point.shown),
-            mean=series.chart.points[i].mean,
-            lpl=series.chart.points[i].lpl,
-            upl=series.chart.points[i].upl,
+            mean=series.chart.points[i].mean if shown else None,
+            lpl=series.chart.points[i].lpl if shown else None,
+            upl=series.chart.points[i].upl if shown else None,
             point_type=series.chart.points[i].point_type,
             group=series.chart.points[i].group,
         )
@@ -314,11 +348,14 @@ def _describe(series: SpcSeries) -> str:
     if latest is None:
         return "No data."
     shown = latest.shown if latest.shown is not None else "no figure"
+    if shown == disclosure.SUPPRESSED:
+        shown = "too few to show"
     text = f"{latest.month:%B %Y}: {shown}. {series.variation.label}."
     if series.rebase_months:
         text += " New baseline from " + ", ".join(series.change_labels) + "."
     if series.chart.short_group_warning:
-        text += " Fewer than 12 points since the last baseline: read the limits with care."
+        what = "limits" if series.limits_shown else "variation"
+        text += f" Fewer than 12 points since the last baseline: read the {what} with care."
     return text + _hidden_note(series)
 
 
@@ -341,28 +378,42 @@ def change_effect_chart(chart_id: str, series: SpcSeries) -> charts.Chart:
     chart = charts.spc_chart(
         chart_id,
         f"{series.measure.title}: since {series.change_labels[0]}",
-        "per 1,000 occupied bed days" if series.measure.unit == "rate" else series.measure.title,
+        _unit(series.measure),
         spc_rows(series),
         description=text,
         rebase_months=[f"{m:%Y-%m}" for m in series.rebase_months],
         decimals=series.measure.decimals,
+        show_limits=series.limits_shown,
+        subtitle=measure_reference(series.measure),
     )
     return chart
 
 
+def measure_reference(measure: measures.Measure) -> str:
+    """Where a measure comes from, in words (its MHSDS id kept, to match NHS England's
+    publication)."""
+    if measure.national:
+        return f"NHS England measure {measure.id}"
+    return "Measure added by RRP"
+
+
+def _unit(measure: measures.Measure) -> str:
+    return {"rate": "per 1,000 occupied bed days", "percent": "%", "minutes": "minutes",
+            "days": "days", "count": "", "ratio": "per incident"}[measure.unit] or measure.title
+
+
 def spc_chart(chart_id: str, series: SpcSeries) -> charts.Chart:
-    unit = {"rate": "per 1,000 occupied bed days", "percent": "%", "minutes": "minutes",
-            "days": "days", "count": "", "ratio": "per incident"}[series.measure.unit]
     return charts.spc_chart(
         chart_id,
-        f"{series.measure.title} ({series.measure.id})" if series.measure.national
-        else series.measure.title,
-        unit or series.measure.title,
+        series.measure.title,
+        _unit(series.measure),
         spc_rows(series),
         description=_describe(series),
         target=series.target,
         rebase_months=[f"{m:%Y-%m}" for m in series.rebase_months],
         decimals=series.measure.decimals,
+        show_limits=series.limits_shown,
+        subtitle=measure_reference(series.measure),
     )
 
 
@@ -383,8 +434,10 @@ class SummaryRow:
 
     @property
     def mean(self) -> str:
+        """The latest mean, for the treating team only (outside it the mean is not shown:
+        see spc_series)."""
         last = self.series.chart.points[-1] if self.series.chart.points else None
-        if last is None or last.mean is None:
+        if last is None or last.mean is None or not self.series.limits_shown:
             return ""
         return f"{last.mean:.{self.measure.decimals}f}"
 
@@ -397,6 +450,7 @@ class MonthToDate:
     prone: str
     overdue_duties: str
     refreshed_at: dt.datetime
+    chosen: str = ""  # interventions of the chosen type, with a type filter
 
 
 @dataclass
@@ -415,10 +469,17 @@ class Dashboard:
     def exact(self) -> bool:
         return self.rule is None
 
+    @property
+    def summary_measures(self) -> tuple[str, ...]:
+        """The measures the summary lists: every one, or those of the chosen type."""
+        if self.filters.type_filter:
+            return TYPE_MEASURES[self.filters.type_filter]
+        return SUMMARY_MEASURES
+
     @cached_property
     def summary(self) -> list[SummaryRow]:
         out = []
-        for measure_id in SUMMARY_MEASURES:
+        for measure_id in self.summary_measures:
             measure = measures.MEASURE_BY_ID[measure_id]
             out.append(SummaryRow(measure, self.series(measure)))
         return out
@@ -446,7 +507,8 @@ class Dashboard:
     def spc_charts(self) -> list[charts.Chart]:
         ids: list[str] = list(SPC_MEASURES)
         if self.filters.type_filter:
-            ids = [measures.CATEGORY_RATE[self.filters.type_filter], "incidents_rate"]
+            ids = [m for m in self.summary_measures
+                   if measures.MEASURE_BY_ID[m].unit == "rate"]
         out = []
         effect = change_effect_series(
             measures.MEASURE_BY_ID[ids[0]], self.filters.scope, self.parts, self.rule,
@@ -473,6 +535,31 @@ class Dashboard:
     @cached_property
     def prone(self) -> bd.ProneCallout:
         return bd.prone_callout(self.cells, self.rule)
+
+    @cached_property
+    def prone_shown(self) -> bool:
+        """Whether the page has the prone restraint part: not when the type filter leaves
+        prone restraint out (seclusion only, say)."""
+        return cat.includes_prone(self.filters.type_filter)
+
+    @cached_property
+    def prone_detail(self) -> bd.ProneDetail:
+        longest = max(
+            (p.prone_minutes_max for p in self.parts.values() if p.prone_minutes_max is not None),
+            default=None,
+        )
+        return bd.prone_detail(self.cells, longest, self.rule)
+
+    @cached_property
+    def recent_prone(self) -> RecentProne | None:
+        """The latest prone restraints with why each was used, for the treating team only:
+        the reason is free text from the record, which is never published, and a list of
+        single restraints is the opposite of a disclosure-controlled figure. None for
+        everyone else."""
+        if not self.exact or not self.prone_shown:
+            return None
+        return recent_prone(self.organisation, self.filters.scope, self.ward_ids,
+                            self.filters.months, self.prone_detail.count, limit=RECENT_PRONE)
 
     @cached_property
     def reasons(self) -> charts.Chart:
@@ -590,7 +677,7 @@ class Dashboard:
     @cached_property
     def month_to_date(self) -> MonthToDate | None:
         return month_to_date(self.organisation, self.ward_ids, self.filters.scope, self.rule,
-                             self.now)
+                             self.now, self.filters.type_filter)
 
     def charts(self) -> list[charts.Chart]:
         """Every chart the page draws, in page order (what drawing ahead draws)."""
@@ -604,21 +691,25 @@ class Dashboard:
             out[chart.id] = chart.table
         out[self.injuries.id] = self.injuries
         out[self.duties.id] = self.duties
+        if self.prone_shown:
+            out[self.prone_detail.durations.id] = self.prone_detail.durations
+            out[self.prone_detail.reasons.id] = self.prone_detail.reasons
         for e in self.equality:
             out[e.table.id] = e.table
         for row in self.summary:
             out.setdefault(f"spc_{row.measure.id}", spc_chart(f"spc_{row.measure.id}",
                                                               row.series).table)
-        out["summary"] = summary_table(self.summary)
+        out["summary"] = summary_table(self.summary, with_mean=self.exact)
         return out
 
 
-def summary_table(rows: Sequence[SummaryRow]) -> bd.Table:
+def summary_table(rows: Sequence[SummaryRow], *, with_mean: bool = True) -> bd.Table:
+    columns = [("latest", "Latest month"), ("mean", "Mean"), ("variation", "Variation"),
+               ("assurance", "Assurance")]
     return bd.Table(
         "summary",
         "Summary of measures",
-        [("latest", "Latest month"), ("mean", "Mean"), ("variation", "Variation"),
-         ("assurance", "Assurance")],
+        [c for c in columns if with_mean or c[0] != "mean"],
         [
             bd.Row(
                 r.measure.id, r.measure.title, {},
@@ -649,6 +740,96 @@ def build(
         organisation, filters, disclosure_rule_for(roles), now, ward_ids, parts, cells,
         change_points_for(organisation, filters.scope),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The latest prone restraints (treating team only)
+# ---------------------------------------------------------------------------------------------
+
+RECENT_PRONE: Final = 20
+
+
+@dataclass(frozen=True)
+class ProneRestraint:
+    """One prone restraint as the treating team's list shows it: no patient is named."""
+
+    incident_id: int
+    reference: str
+    started_at: dt.datetime
+    ward: str
+    minutes: float | None
+    reason: str  # as typed; empty on records made before the question was asked
+
+
+@dataclass(frozen=True)
+class RecentProne:
+    restraints: list[ProneRestraint]
+    total: int  # every prone restraint in the period
+
+    @property
+    def more(self) -> int:
+        return max(0, self.total - len(self.restraints))
+
+
+def recent_prone(
+    organisation: Any,
+    scope: str,
+    ward_ids: Sequence[int] | None,
+    months: Sequence[dt.date],
+    total: int,
+    limit: int = RECENT_PRONE,
+) -> RecentProne:
+    """The `limit` most recent prone restraints that started in the period, latest first,
+    read from the records (why prone was used is free text, never copied into the derived
+    tables). Bounded at any size: the scope's monthly prone counts (summaries) say how many of
+    the period's last months hold them, and only those months' facts are read for their ids."""
+    from django.db.models import Subquery
+
+    from rrp.incidents.models import Intervention
+
+    if total <= 0:
+        return RecentProne([], 0)
+    first, last = min(months), max(months)
+    per_month = dict(
+        MonthlyBreakdown.objects.filter(
+            organisation=organisation, scope=scope, dimension="type", key=cat.PRONE,
+            month__gte=first, month__lte=last,
+        ).values_list("month", "interventions")
+    )
+    since, found = last, 0
+    for month in sorted(months, reverse=True):
+        since, found = month, found + per_month.get(month, 0)
+        if found >= limit:
+            break
+    ids = InterventionFact.objects.filter(
+        bd.in_wards(ward_ids), organisation=organisation, month__gte=since, month__lte=last,
+        type_code=cat.PRONE, first_month=True,
+    ).values("intervention_id")
+    rows = (
+        Intervention.objects.filter(pk__in=Subquery(ids))
+        .select_related("incident__ward")
+        .order_by("-started_at", "-pk")[:limit]
+    )
+    restraints = [
+        ProneRestraint(
+            incident_id=i.incident_id, reference=i.incident.reference,
+            started_at=i.started_at, ward=i.incident.ward.name,  # type: ignore[arg-type]
+            minutes=i.duration_minutes, reason=i.prone_reason.strip(),
+        )
+        for i in rows
+    ]
+    return RecentProne(restraints, total)
+
+
+def prone_list_query(filters: Filters) -> dict[str, str]:
+    """The uses of force list's filters for the prone restraints of the period (its own
+    parameters: type, first and last day, and the ward on a ward's dashboard; the list has no
+    site or service type filter)."""
+    last_day = cat.next_month(filters.last) - dt.timedelta(days=1)
+    query = {"type": cat.PRONE, "start": filters.first.isoformat(), "end": last_day.isoformat()}
+    if filters.ward is not None:
+        query["ward"] = filters.ward.code
+    return query
 
 
 # ---------------------------------------------------------------------------------------------
@@ -695,17 +876,21 @@ def month_to_date(
     scope: str,
     rule: disclosure.SuppressionRule | None,
     now: dt.datetime,
+    type_filter: str | None = None,
 ) -> MonthToDate:
-    """This month so far: updated by every submitted record (near real time, 1.4.IV)."""
+    """This month so far: updated by every submitted record (near real time, 1.4.IV). With a
+    type chosen, its interventions too (the monthly summary counts each type filter under
+    the filter's own name)."""
     from django.db.models import Count, Q
 
     from rrp.analytics.models import DutyFact
 
     month = timezone.localtime(now, local_zone()).date().replace(day=1)
     row = MonthlyMeasure.objects.filter(organisation=organisation, scope=scope, month=month).first()
-    interventions = incidents = prone = 0
+    interventions = incidents = prone = chosen = 0
     if row is not None:
         interventions, incidents, prone = row.interventions, row.incidents, row.prone
+        chosen = getattr(row, type_filter) if type_filter else 0
     overdue = DutyFact.objects.filter(
         bd.in_wards(ward_ids), organisation=organisation, status=DutyFact.OPEN
     ).aggregate(n=Count("id", filter=Q(due_at__lt=now)))["n"]
@@ -718,5 +903,5 @@ def month_to_date(
 
     return MonthToDate(
         month, show(interventions), show(incidents), show(prone), show(overdue or 0),
-        state.refreshed_at if state else now,
+        state.refreshed_at if state else now, show(chosen) if type_filter else "",
     )

@@ -60,7 +60,7 @@ def draw_ahead(
         for roles in AUDIENCES:
             board = dashboard.build(organisation, filters, roles, now=now)
             for chart in board.charts():
-                _ = chart.svg  # drawn and stored, or found in the store
+                chart.draw()  # every width drawn and stored, or found in the store
                 count += 1
     return count
 

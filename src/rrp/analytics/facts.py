@@ -18,6 +18,9 @@ folder Restraints), translated from a monthly submission to a record read at any
 * MHS146/MHS147 (average days of active seclusion / segregation) take those still in progress
   at the end of the month (end date null in the submission) and count days from the start to
   the end of the month (`days_of_restraint` with the end taken as the period end + 1 day).
+* Prone restraint (type 01) also gets its own band of the whole duration (`prone_band`, finer
+  than NHS England's) and whether its reason was recorded, on every row (read from the first
+  month's); the longest is MHS99's `minutes`, kept for prone alone.
 * MHS136 counts incidents with at least one intervention in the month (`person_id` comes from
   the type table, and rows without one are left out): one `incident_row` per incident-month.
 """
@@ -45,6 +48,9 @@ class InterventionIn:
     type_code: str
     started_at: dt.datetime
     ended_at: dt.datetime | None
+    # Prone restraint only: whether "why was prone restraint used?" was answered (records made
+    # before the question existed were not). The text itself never leaves the record.
+    prone_reason_recorded: bool = False
 
 
 @dataclass(frozen=True)
@@ -180,6 +186,9 @@ def incident_facts(
             else None
         )
         band = cat.duration_band(category, duration)
+        prone = intervention.type_code == cat.PRONE
+        prone_band = cat.prone_band(duration) if prone else ""
+        prone_reason_recorded = prone and intervention.prone_reason_recorded
         spanned = (
             (start_month,)
             if end_month <= start_month
@@ -213,6 +222,8 @@ def incident_facts(
                     "hour": start_local.hour,
                     "weekday": start_local.weekday(),
                     "duration_band": band,
+                    "prone_band": prone_band,
+                    "prone_reason_recorded": prone_reason_recorded,
                     "incident_row": incident_row,
                     "incident_first": incident_row and month == first_month,
                     "incident_minutes": (

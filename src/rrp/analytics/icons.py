@@ -95,3 +95,37 @@ def assurance_icon(assurance: str | None, has_target: bool) -> Icon:
                     "Assurance: the process will consistently fail the target")
     return Icon("inconsistent", "?", ASSURANCE_COLOURS["inconsistent"],
                 "Assurance: the process will sometimes meet and sometimes miss the target")
+
+
+_KEY_SHAPES: Final = {
+    "circle": '<circle cx="12" cy="12" r="6" fill="{c}"/>',
+    "diamond": '<path d="M12 4 L20 12 L12 20 L4 12 Z" fill="{c}"/>',
+    "square": '<rect x="6" y="6" width="12" height="12" fill="{c}"/>',
+    "triangle-up": '<path d="M12 5 L19 18 H5 Z" fill="{c}"/>',
+    "triangle-down": '<path d="M12 19 L19 6 H5 Z" fill="{c}"/>',
+}
+_KEY_LINES: Final = {
+    "mean": '<line x1="1" y1="12" x2="23" y2="12" stroke="#212B32" stroke-width="2"/>',
+    "limits": '<line x1="1" y1="12" x2="23" y2="12" stroke="#768692" stroke-width="2" '
+              'stroke-dasharray="6 4"/>',
+    "target": '<line x1="1" y1="12" x2="23" y2="12" stroke="#DA291C" stroke-width="2" '
+              'stroke-dasharray="2 2"/>',
+    "rebase": '<line x1="12" y1="1" x2="12" y2="23" stroke="#005EB8" stroke-width="2"/>',
+}
+
+
+def key_symbol(kind: str) -> Markup:
+    """The mark a chart's key shows for a point type or a line (decorative: the key's words
+    say what it is), drawn as the chart draws it (rrp.analytics.charts)."""
+    from rrp.analytics.charts import POINT_SHAPES
+
+    if kind in _KEY_LINES:
+        body = _KEY_LINES[kind]
+    else:
+        shape = POINT_SHAPES.get(kind, "circle")
+        body = _KEY_SHAPES[shape].format(c=POINT_COLOURS.get(kind, POINT_COLOURS["common_cause"]))
+    # Every value in it is one of this module's or charts' own constants.
+    return Markup(  # noqa: S704
+        '<svg class="rrp-chart-key__symbol" width="24" height="24" viewBox="0 0 24 24" '
+        f'focusable="false" aria-hidden="true">{body}</svg>'
+    )

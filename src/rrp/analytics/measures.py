@@ -57,6 +57,7 @@ class Parts:
     segregation_days_sum: float = 0.0
     segregation_days_n: int = 0
     prone: int = 0
+    prone_minutes_max: float | None = None  # the longest prone restraint that ended this month
     physical: int = 0
     mechanical: int = 0
     chemical: int = 0

@@ -78,6 +78,10 @@ class InterventionFact(models.Model):
     hour = models.PositiveSmallIntegerField(help_text="Local hour the intervention started")
     weekday = models.PositiveSmallIntegerField(help_text="0 Monday to 6 Sunday, local")
     duration_band = models.CharField(max_length=24)
+    # Prone restraint only (empty or False for every other type): its band of the whole
+    # duration (categories.prone_band) and whether why it was used was recorded.
+    prone_band = models.CharField(max_length=8, blank=True, default="")
+    prone_reason_recorded = models.BooleanField(default=False)
 
     # Incident-level values.
     incident_row = models.BooleanField(help_text="The incident's one row in this month")
@@ -206,6 +210,10 @@ class MonthlyMeasure(models.Model):
     segregation_days_sum = models.FloatField(default=0)  # MHS147
     segregation_days_n = models.PositiveIntegerField(default=0)
     prone = models.PositiveIntegerField(default=0)
+    # The longest prone restraint that ended this month (MHS99's minutes, prone alone): a
+    # maximum cannot be summed from the wards, so it is kept with the measures, each scope
+    # worked out from the facts.
+    prone_minutes_max = models.FloatField(null=True)
     physical = models.PositiveIntegerField(default=0)
     mechanical = models.PositiveIntegerField(default=0)
     chemical = models.PositiveIntegerField(default=0)

@@ -238,13 +238,17 @@ def _incident_inputs(
     if not incidents:
         return []
     interventions: dict[int, list[InterventionIn]] = defaultdict(list)
-    for incident_id, pk, type_code, started, ended in _rows(
-        f"SELECT incident_id, id, type_code, {ts('started_at')}, {ts('ended_at')} "  # noqa: S608
+    # Whether a prone restraint's reason was recorded, worked out in the database: the facts
+    # need only yes or no, and reading every reason's text would slow a full rebuild.
+    for incident_id, pk, type_code, started, ended, reason_recorded in _rows(
+        f"SELECT incident_id, id, type_code, {ts('started_at')}, {ts('ended_at')}, "  # noqa: S608
+        "CASE WHEN TRIM(prone_reason) <> '' THEN 1 ELSE 0 END "
         f"FROM {table['intervention']} "
         f"WHERE {where}", ids,
     ):
         interventions[incident_id].append(
-            InterventionIn(pk, type_code, _as_datetime(started), _as_datetime(ended))  # type: ignore[arg-type]
+            InterventionIn(pk, type_code, _as_datetime(started), _as_datetime(ended),  # type: ignore[arg-type]
+                           bool(reason_recorded))
         )
     injuries: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for incident_id, person, severity in _rows(
@@ -415,6 +419,7 @@ _MEASURE_AGGREGATES: dict[str, Any] = {
     "segregation_days_sum": Sum("active_days", filter=Q(type_code="06")),
     "segregation_days_n": Count("active_days", filter=Q(type_code="06")),
     "prone": Count("id", filter=Q(type_code=cat.PRONE)),
+    "prone_minutes_max": Max("minutes", filter=Q(type_code=cat.PRONE)),
     "physical": Count("id", filter=Q(category="physical")),
     "mechanical": Count("id", filter=Q(category="mechanical")),
     "chemical": Count("id", filter=Q(category="chemical")),
@@ -525,10 +530,18 @@ _FLAG_DIMENSIONS: dict[str, dict[str, tuple[Any, Any]]] = {
 }
 
 
+# Prone restraints by how long they lasted and whether the reason was recorded, one cell per
+# pair (categories.prone_key), so both partitions are sums of the same cells. Not kept per type
+# filter: a filter either keeps every prone restraint (no filter, physical, prone: the same
+# cells) or none, so copies would only cost refresh time (breakdowns.period_cells).
+PRONE_DIMENSION = "prone"
+
 # Every dimension count_cells writes (without a type filter's prefix).
 BREAKDOWN_DIMENSIONS: tuple[str, ...] = (
-    *(d[0] for d in _DIMENSIONS), *_FLAG_DIMENSIONS, "duty",
+    *(d[0] for d in _DIMENSIONS), *_FLAG_DIMENSIONS, "duty", PRONE_DIMENSION,
 )
+# The dimensions stored only without a type filter's prefix.
+UNTYPED_DIMENSIONS: frozenset[str] = frozenset({PRONE_DIMENSION})
 
 
 def _key(dimension: str, values: Sequence[Any]) -> str:
@@ -548,6 +561,7 @@ def count_cells(
     group: tuple[str, ...],
     *,
     distinct_incidents: bool = False,
+    untyped: bool = True,
 ) -> dict[tuple[Any, ...], list[int]]:
     """Breakdown cells: (*group values, dimension, key) -> [interventions, incidents, count,
     bed_days].
@@ -556,7 +570,8 @@ def count_cells(
     on its first month's row: the caller filters first_month); `incidents` are the rows that
     stand for an incident once (incident_first); `duties` are DutyFact rows. With
     `distinct_incidents` incidents are counted as distinct ids among the intervention rows,
-    which is right when the rows are filtered by intervention type.
+    which is right when the rows are filtered by intervention type. `untyped` adds the
+    dimensions kept only without a type filter (UNTYPED_DIMENSIONS).
     """
     cells: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for dimension, where, fields, aggregates in _DIMENSIONS:
@@ -590,6 +605,14 @@ def count_cells(
                     cell[2] += row[f"{key}__c"] or 0
     for row in duties.values(*group, "kind", "status").annotate(n=Count("id")).order_by():
         cells[(*(row[g] for g in group), "duty", f"{row['kind']}:{row['status']}")][2] += row["n"]
+    if untyped:
+        prone = interventions.filter(type_code=cat.PRONE).values(
+            *group, "prone_band", "prone_reason_recorded"
+        ).annotate(interventions=Count("id"))
+        for row in prone.order_by():
+            cell = cells[(*(row[g] for g in group), PRONE_DIMENSION,
+                          cat.prone_key(row["prone_band"], row["prone_reason_recorded"]))]
+            cell[0] += row["interventions"]
     return cells
 
 
@@ -621,6 +644,7 @@ def _breakdown_rows(
             incidents_with_type(duties, type_filter),
             group,
             distinct_incidents=True,
+            untyped=False,
         )
         for (ward_id, month, dimension, key), values in typed.items():
             cells[(ward_id, month, cat.typed_dimension(type_filter, dimension), key)] = values

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rrp.analytics import breakdowns as bd
-from rrp.analytics import dashboard, services
+from rrp.analytics import dashboard, icons, services
 from rrp.analytics.measures import MEASURE_BY_ID, MEASURES
 from rrp.analytics.models import ChangePoint, MeasureTarget
 from rrp.core.forms import apply_service_errors, error_summary
@@ -59,8 +60,20 @@ def _context(request: HttpRequest, board: dashboard.Dashboard,
 
         return str(disclosure.suppress_count(n, board.rule)) if board.rule else str(n)
 
+    # The records behind the prone restraint list open only for those who may read records.
+    can_view_records = request.user.has_perm(
+        "incidents.view_incident", request.organisation  # type: ignore[attr-defined]
+    )
+    prone_list_url = (
+        f"{reverse('incidents:list')}?{urlencode(dashboard.prone_list_query(filters))}"
+        if can_view_records else ""
+    )
+
     return {
         "fmt": fmt,
+        "can_view_records": can_view_records,
+        "prone_list_url": prone_list_url,
+        "key_symbol": icons.key_symbol,
         "csv_url": csv_url,
         "shown_count": shown_count,
         "board": board,
@@ -102,7 +115,8 @@ def ward(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "analytics/dashboard.html", _context(request, board, problems))
 
 
-_TABLE_ID = re.compile(r"^[a-z0-9_]{1,60}$")
+# Table ids are lower case but for the measure ids in them (spc_MHS96, change_MHS96).
+_TABLE_ID = re.compile(r"^[A-Za-z0-9_]{1,60}$")
 
 
 def _csv(request: HttpRequest, ward: Ward | None) -> HttpResponse:

@@ -77,6 +77,8 @@ class SpcPointOut(Schema):
     month: str
     value: float | None  # the value charted (null: suppressed or undefined)
     shown: Value
+    # The mean and limits are worked out from the exact figures: null when disclosure applies
+    # (with them, two periods a month apart would give a hidden month's exact figure).
     mean: float | None
     lower_limit: float | None
     upper_limit: float | None
@@ -215,7 +217,10 @@ def spc_series(
     last: str | None = Query(None, alias="to"),  # type: ignore[assignment]
 ) -> SpcOut:
     """The XmR chart of one measure for the organisation, a site, a service type or a ward,
-    exactly as the dashboard draws it (Making Data Count rules, rebased at known changes)."""
+    exactly as the dashboard draws it (Making Data Count rules, rebased at known changes).
+    The verdict (variation, assurance, each point's type) is judged on the exact figures for
+    every reader; when disclosure applies the values are the published ones and the mean and
+    limits are null."""
     require(request, VIEW)
     organisation = request.organisation  # type: ignore[attr-defined]
     now = timezone.now()
@@ -246,6 +251,7 @@ def spc_series(
                                                                        scope),
     )
     chart = series.chart
+    limits = series.limits_shown
     return SpcOut(
         measure=_measure_out(found),
         scope=_scope_out(organisation, scope, label),
@@ -262,17 +268,18 @@ def spc_series(
         points=[
             SpcPointOut(
                 month=f"{month:%Y-%m}",
-                value=point.value,
+                value=drawn,
                 shown=shown.shown,
-                mean=point.mean,
-                lower_limit=point.lpl,
-                upper_limit=point.upl,
-                near_lower_limit=point.near_lpl,
-                near_upper_limit=point.near_upl,
+                mean=point.mean if limits else None,
+                lower_limit=point.lpl if limits else None,
+                upper_limit=point.upl if limits else None,
+                near_lower_limit=point.near_lpl if limits else None,
+                near_upper_limit=point.near_upl if limits else None,
                 point_type=point.point_type,
                 rule=point.rule,
                 group=point.group,
             )
-            for month, point, shown in zip(series.months, chart.points, series.points, strict=True)
+            for month, point, shown, drawn in zip(series.months, chart.points, series.points,
+                                                  series.drawn, strict=True)
         ],
     )

@@ -26,6 +26,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import PlainSerializer, ValidatorFunctionWrapHandler, WrapValidator
@@ -101,6 +102,10 @@ class InterventionIn(Body):
     high_risk: bool = Field(
         False, description="Rapid tranquillisation in a higher-risk case: checks every 15 minutes"
     )
+    prone_reason: str = Field(
+        "", description="Prone restraint (01) only, and needed on submission: why the patient "
+        "was held face down. How long is started_at to ended_at"
+    )
 
 
 class StaffIn(Body):
@@ -156,7 +161,8 @@ class IncidentFields(Body):
 
 class IncidentIn(IncidentFields):
     status: Literal["submitted", "draft"] = Field(
-        "submitted", description="draft saves without submitting (no duties until submitted)"
+        "submitted", description="draft saves whatever is sent, needing only the ward and the "
+        "patient; it is checked in full, and its duties start, when it is submitted"
     )
 
 
@@ -264,13 +270,14 @@ class InterventionOut(Schema):
     id: int
     type: str
     type_label: str
-    started_at: Moment
+    started_at: Moment | None = Field(description="Empty only on a draft")
     ended_at: Moment | None
     duration_minutes: float | None
     drug: str
     dose: str
     route: str
     high_risk: bool
+    prone_reason: str = Field(description="Why prone restraint was used; empty for other types")
 
 
 class StaffOut(Schema):
@@ -381,7 +388,7 @@ class IncidentOut(Schema):
     version: int
     ward: str
     patient: int
-    started_at: Moment
+    started_at: Moment | None = Field(description="Empty only on a draft saved before any time")
     ended_at: Moment | None
     duration_minutes: float | None
     reason: str
@@ -428,7 +435,7 @@ class IncidentSummaryOut(Schema):
     version: int
     ward: str
     patient: int
-    started_at: Moment
+    started_at: Moment | None = Field(description="Empty only on a draft saved before any time")
     ended_at: Moment | None
     duration_minutes: float | None
     reason: str
@@ -542,13 +549,19 @@ class _Refused(Exception):
 def _write(write: Callable[[], T], problems: dict[str, list[str]]) -> T:
     """Run a service. With problems the API found itself (an unknown ward, a misspelt field),
     the service still runs inside a savepoint that is always rolled back, so the reply lists
-    its problems too, and nothing is written."""
+    its problems too, and nothing is written. A role that may not act on the duty (ADR 7) is
+    a 403 with the sentence saying who may, whatever else is wrong with the body."""
     if not problems:
-        return write()
+        try:
+            return write()
+        except services.DutyRefused as refusal:
+            raise HttpError(403, str(refusal)) from None
     try:
         with transaction.atomic():
             write()
             raise _Refused
+    except services.DutyRefused as refusal:
+        raise HttpError(403, str(refusal)) from None
     except ValidationError as error:
         found = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
         for field, messages in found.items():
@@ -747,7 +760,7 @@ def _intervention_input(item: InterventionIn) -> InterventionInput:
     return InterventionInput(
         type_code=item.type.strip(), started_at=item.started_at, ended_at=item.ended_at,
         drug=item.drug.strip(), dose=item.dose.strip(), route=item.route.strip(),
-        high_risk=item.high_risk,
+        high_risk=item.high_risk, prone_reason=item.prone_reason.strip(),
     )
 
 
@@ -792,6 +805,13 @@ def _changes(data: IncidentInput, request: HttpRequest, payload: IncidentFields,
              sent: set[str], problems: dict[str, list[str]]) -> IncidentInput:
     """Apply the fields sent in a body to an input (all of them for a new record)."""
     before = list(data.interventions)
+    # A draft's answers kept from the form (Incident.draft_answers) give way to what is sent.
+    for name in sent:
+        data.draft_answers.pop(name, None)
+    if "injuries" in sent:
+        data.draft_answers.pop("anyone_injured", None)
+    if sent & {"started_at", "interventions"}:
+        data.draft_answers.pop("date", None)
     for name in sent:
         value = getattr(payload, name)
         if name == "ward":

@@ -7,4 +7,8 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self) -> None:
-        from rrp.audit import signals  # noqa: F401 - connects sign-in auditing
+        from django.db.models.signals import post_migrate
+
+        from rrp.audit import roles, signals  # noqa: F401 - sign-in auditing, deploy check
+
+        post_migrate.connect(roles.grant_after_migrate, sender=self)

@@ -6,13 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
+from django.utils import timezone
 
+from rrp.audit import chain
 from rrp.audit.models import AuditAction, AuditEvent
 
 
@@ -77,6 +79,7 @@ def audit_record(
         object_id = object_id or str(obj.pk)
     user = actor.user if actor.user is not None and actor.user.is_authenticated else None
     event = AuditEvent(
+        occurred_at=timezone.now(),
         actor=user,
         actor_username=actor.username,
         organisation=organisation,
@@ -89,8 +92,53 @@ def audit_record(
         ip_address=actor.ip_address,
         via=actor.via,
     )
-    event.save()
+    with transaction.atomic():
+        _lock_chain()
+        event.previous_hash = chain_head()
+        event.hash = chain.event_hash(_content(event))
+        event.save()
     return event
+
+
+# Any constant: the key of the PostgreSQL advisory lock that puts audit events in one line.
+_CHAIN_LOCK = 0x52525041  # "RRPA"
+
+
+def _lock_chain() -> None:
+    """One writer at a time takes the chain's head until its transaction ends, so two events
+    never link to the same predecessor. SQLite's IMMEDIATE transactions already hold the
+    database's write lock; PostgreSQL needs a transaction-scoped advisory lock."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+
+
+def chain_head() -> str:
+    """The hash of the newest audit event (the genesis value before the first)."""
+    newest = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    return newest or chain.GENESIS
+
+
+def _content(event: AuditEvent) -> dict[str, Any]:
+    return {name: getattr(event, name) for name in chain.CONTENT_FIELDS}
+
+
+def audit_verify() -> chain.Verdict:
+    """Check the whole trail's chain, oldest first, reading it in pages."""
+    fields = ("id", "hash", *chain.CONTENT_FIELDS)
+
+    def events() -> Iterator[dict[str, Any]]:
+        after = 0
+        while True:
+            newer = AuditEvent.objects.filter(id__gt=after).order_by("id")
+            page = list(newer.values(*fields)[:2000])
+            if not page:
+                return
+            yield from page
+            after = page[-1]["id"]
+
+    return chain.verify(events())
 
 
 def audit_created(

@@ -30,7 +30,8 @@ def _ward_scope(request: HttpRequest) -> tuple[str | None, str]:
 
 
 def _query(ward: str | None, state: str) -> str:
-    return f"?state={state}" + (f"&ward={ward}" if ward else "")
+    # #plans: the worklist holds two lists; the number counts the safety plans one.
+    return f"?state={state}" + (f"&ward={ward}" if ward else "") + "#plans"
 
 
 @register
@@ -78,8 +79,10 @@ def examinations_not_done(request: HttpRequest) -> list[AttentionItem]:
             title="Physical examinations overdue",
             count=len(overdue),
             urgent=True,
+            # The worklist shows only the overdue examinations then, as many as counted here.
             href=reverse("careplans:worklist")
-            + (f"?ward={ward}" if ward else "")
+            + "?examination=overdue"
+            + (f"&ward={ward}" if ward else "")
             + "#examinations",
             detail="People admitted more than 24 hours ago with no physical examination recorded "
             "(standard 2.5.1.I)",

@@ -474,6 +474,7 @@ def health_check_entered_in_error(request: HttpRequest, patient_id: int) -> Http
 # Across the wards
 # ---------------------------------------------------------------------------------------------
 
+EXAMINATION_FILTERS = {"overdue": "Overdue"}
 STATE_FILTERS = {
     "overdue": "Review overdue",
     "missing": "No plan",
@@ -497,6 +498,13 @@ def worklist(request: HttpRequest) -> HttpResponse:
         state = None
     everyone = selectors.plan_rows(organisation, today, ward=ward)
     rows = [r for r in everyone if state is None or r.state == state]
+    examinations = selectors.examinations_outstanding(organisation, today, ward=ward)
+    # ?examination=overdue: the home page's "Physical examinations overdue" list.
+    examination = request.GET.get("examination") or None
+    if examination not in EXAMINATION_FILTERS:
+        examination = None
+    if examination:
+        examinations = [r for r in examinations if r.state == examination]
     return render(
         request,
         "careplans/worklist.html",
@@ -508,6 +516,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "state": state,
             "state_filters": STATE_FILTERS,
             "today": today,
-            "examinations": selectors.examinations_outstanding(organisation, today, ward=ward),
+            "examinations": examinations,
+            "examination": examination,
+            "examination_filters": EXAMINATION_FILTERS,
         },
     )

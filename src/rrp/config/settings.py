@@ -8,6 +8,10 @@ RRP_VAR_DIR        where the SQLite database, uploads and the demo secret live (
 RRP_DEMO           true shows the demo accounts on the sign-in page
 RRP_EMAIL_HOST     when set, escalations are also sent by email
 RRP_DRAW_AHEAD     false stops drawing dashboard charts in a background thread after a change
+RRP_DATABASE_APP_ROLE  PostgreSQL: the role the app connects as; `rrp migrate`, run as the
+                   tables' owner, grants it what it needs (INSERT/SELECT only on the audit trail)
+RRP_ASSETS_DIR     the NHS.UK frontend build `make assets` made, read by `rrp collectstatic`
+                   (default: build/static in the checkout)
 """
 
 from __future__ import annotations
@@ -118,8 +122,11 @@ if _db.engine == "sqlite":
                 # whatever the timeout; IMMEDIATE takes the write lock up front (Django 5.1+).
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
+                # recursive_triggers makes INSERT OR REPLACE fire the audit trail's
+                # no-delete trigger, so a REPLACE cannot rewrite an audit event (issue 11).
                 "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                    "PRAGMA recursive_triggers=ON;"
                 ),
             },
         }
@@ -137,6 +144,12 @@ else:
             "CONN_HEALTH_CHECKS": True,
         }
     }
+
+# PostgreSQL's two-role setup (README, docs/adr/0009): `rrp migrate` runs as the owner of
+# the tables and, when this names the role the app connects as, grants it what it needs:
+# INSERT and SELECT only on the audit trail, so the app's login can neither rewrite it nor
+# lift its triggers.
+DATABASE_APP_ROLE = env_str("RRP_DATABASE_APP_ROLE", "")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -213,8 +226,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-# `make assets` copies the NHS.UK frontend build here (never committed).
-STATICFILES_DIRS = [PROJECT_DIR / "build" / "static"]
+# `make assets` copies the NHS.UK frontend build here (never committed). A package installed
+# with pip (not -e) lives in site-packages, away from the checkout, so it is told where.
+STATICFILES_DIRS = [
+    Path(env_str("RRP_ASSETS_DIR", str(PROJECT_DIR / "build" / "static"))).resolve()
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -368,6 +368,17 @@ LATE_REASONS = {
         "Waiting for the patient's named nurse, who was on leave",
     ],
 }
+# Why a hold went prone, by the reason force was used (the recording form asks; taken from the
+# reason rather than the random generator, so adding it changed no other demo record).
+PRONE_REASONS = {
+    "10": "Fell forward onto the floor during the standing hold while still hitting out; "
+          "turned onto their back as soon as it was safe",
+    "11": "Went to the floor face down still trying to reach the ligature; staff turned them "
+          "onto their back once it was removed",
+    "13": "Rolled face down on the floor during the hold; turned to seated within two minutes",
+    "17": "Went to the floor face down while kicking out; turned onto their side once it was safe",
+    "18": "Dropped face down during the escort; turned onto their back as soon as it was safe",
+}
 NOT_TAKEN = [
     ("Patient refused and was too agitated to approach safely",
      "Watched breathing, colour and movement from the doorway every 15 minutes"),
@@ -662,7 +673,10 @@ def _plan_one(rng: random.Random, ward: Ward, profile: UseOfForceProfile, stay: 
             length = rng.uniform(1, 3)
         elif rng.random() < 0.05:
             length *= rng.uniform(2, 3)  # the occasional long hold
-        interventions.append(InterventionInput(code, moment, moment + _minutes(round(length))))
+        interventions.append(InterventionInput(
+            code, moment, moment + _minutes(round(length)),
+            prone_reason=PRONE_REASONS.get(reason, PRONE_REASONS["10"]) if code == "01" else "",
+        ))
         moment = interventions[-1].ended_at  # type: ignore[assignment]
     physical_end = moment
     group = _age_group(ward.service_type)
@@ -844,7 +858,8 @@ def _serious_injury(rng: random.Random, ward: Ward, stay: _Stay, start: dt.datet
     prone_end = standing_end + _minutes(6)
     end = prone_end + _minutes(5)
     interventions = [InterventionInput("07", start, standing_end),
-                     InterventionInput("01", standing_end, prone_end),
+                     InterventionInput("01", standing_end, prone_end,
+                                       prone_reason=PRONE_REASONS["10"]),
                      InterventionInput("09", prone_end, end)]
     staff, recorder = _staff_for(rng, team, ["07", "01", "09"], False)
     return PlannedUseOfForce(

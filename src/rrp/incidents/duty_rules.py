@@ -6,11 +6,11 @@ comes out, and the state of a duty at any moment can be decided without a databa
 
 Sources cited in comments:
 - "standard" = National Minimum Standards for Restrictive Interventions Reduction Plans
-  (draft, 14 December 2019), shared/seeds/000_3c952c96b78e2838.txt.
+  (draft, 14 December 2019), docs/sources/national-minimum-standards-2019-12.txt.
 - "MHA Code of Practice" = Mental Health Act 1983 Code of Practice (2015), chapter 26.
 - NICE NG10 (violence and aggression) and its quality standard NICE QS154.
 - MHSDS = Mental Health Services Data Set, table MHS515, field RestrictiveIntType.
-Where shared/reference/review-timings.md marks a timing "check", the exact wording was not
+Where docs/sources/review-timings.md marks a timing "check", the exact wording was not
 confirmed: the timing is a configurable policy field and its comment says so.
 
 Decisions taken here (each also noted where it is applied):
@@ -127,7 +127,7 @@ def category(code: str) -> Category:
 
 
 # ---------------------------------------------------------------------------------------------
-# Policy: every timing is configurable, with defaults from shared/reference/review-timings.md
+# Policy: every timing is configurable, with defaults from docs/sources/review-timings.md
 # ---------------------------------------------------------------------------------------------
 
 
@@ -1057,13 +1057,20 @@ def completion_problems(
 
 
 class WorklistEntry(Protocol):
-    """Anything with a due time and a state: a DutyStatus, or the caller's own duty record."""
+    """Anything with a kind, a due time and a state: a DutyStatus, or the caller's own duty
+    record."""
+
+    @property
+    def kind(self) -> str: ...
 
     @property
     def due_at(self) -> datetime: ...
 
     @property
     def state(self) -> DutyState: ...
+
+
+EntryT = TypeVar("EntryT", bound=WorklistEntry)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1074,24 +1081,67 @@ class DutyStatus:
     state: DutyState
 
     @property
+    def kind(self) -> str:
+        return self.duty.kind
+
+    @property
     def due_at(self) -> datetime:
         return self.duty.due_at
 
 
-_WORKLIST_RANK: Final[Mapping[DutyState, int]] = MappingProxyType(
-    {"overdue": 0, "due": 1, "done_late": 2, "done": 2, "not_required": 3}
+# The duties that protect the person's body in the hours after force: a doctor's review after
+# restraint (standard 2.5.2.XI, XII), post-restraint observations (2.5.2.XIV), rapid
+# tranquillisation checks (NICE QS154 statement 4) and the reviews of a person secluded or
+# segregated now (MHA Code of Practice ch.26). Support, debriefs, accounts, care plan and MDT
+# reviews matter too, but an hour's delay in them does not put anyone's life at risk.
+SAFETY_CRITICAL_KINDS: Final[frozenset[DutyKind]] = frozenset(
+    {
+        "medical_review",
+        "mechanical_restraint_review",
+        "physical_observations",
+        "rapid_tranquillisation_monitoring",
+        "seclusion_nursing_review",
+        "seclusion_medical_review",
+        "segregation_clinician_review",
+    }
 )
+# How long after its due time a missed safety check can still find the harm it was for
+# (positional asphyxia, over-sedation, an injury from the hold). Default chosen locally: a day,
+# the longest interval between any two of these checks (daily segregation review). Later than
+# that it stays overdue, a gap in the record to explain, but no longer outranks today's work.
+HARM_WINDOW: Final = timedelta(hours=24)
 
-EntryT = TypeVar("EntryT", bound=WorklistEntry)
 
+def sort_for_worklist(duties: Iterable[EntryT], *, now: datetime) -> list[EntryT]:
+    """Most urgent first, in five groups:
 
-def sort_for_worklist(duties: Iterable[EntryT]) -> list[EntryT]:
-    """Overdue first (longest overdue at the top), then due soonest first.
+    1. overdue safety checks still inside their harm window, most recently due first: the
+       person restrained 70 minutes ago is at the most risk now, and the check missed 20 hours
+       ago can wait the minutes it takes to do that one;
+    2. safety checks not yet due, soonest first: the next ones to become group 1;
+    3. everything else overdue (support, debriefs, reviews, and safety checks past their harm
+       window), most recently due first: a debrief a day late can still be held while people
+       remember, one three weeks late is a gap to explain, not today's work;
+    4. everything else due, soonest first;
+    5. finished duties (done, done late, not required), if passed, soonest due first.
 
-    Finished duties (done, done late, not required), if passed, go last. Ties keep the order
-    they were given in.
+    Ties keep the order they were given in.
     """
-    return sorted(duties, key=lambda entry: (_WORKLIST_RANK[entry.state], entry.due_at))
+    now = _require_aware("now", now)
+
+    def urgency(entry: EntryT) -> tuple[int, float]:
+        critical = entry.kind in SAFETY_CRITICAL_KINDS
+        # seconds before the due time are negative, so "most recently due first" is ascending
+        since_due = (now - entry.due_at).total_seconds()
+        if entry.state == "overdue":
+            if critical and now - entry.due_at <= HARM_WINDOW:
+                return 0, since_due
+            return 2, since_due
+        if entry.state == "due":
+            return (1 if critical else 3), -since_due
+        return 4, -since_due
+
+    return sorted(duties, key=urgency)
 
 
 __all__ = [
@@ -1103,9 +1153,11 @@ __all__ = [
     "DUTY_OWNERS",
     "DUTY_SOURCES",
     "DUTY_STATES",
+    "HARM_WINDOW",
     "MECHANICAL_RESTRAINT_CODES",
     "OWNER_ROLES",
     "PHYSICAL_RESTRAINT_CODES",
+    "SAFETY_CRITICAL_KINDS",
     "SECLUSION_CODES",
     "SEGREGATION_CODES",
     "Category",

@@ -370,6 +370,9 @@ USE_OF_FORCE_FIELDS = (
     "b_end_time",
     "b_duration_minutes",
     "c_types",
+    # Prone restraint (MHSDS type 01), beside the types: how long in all, and why it was used.
+    "c_prone_minutes",
+    "c_prone_reason",
     "d_in_care_plan",
     "e_patient_name",
     "f_description",
@@ -419,8 +422,8 @@ def _characteristics(snapshot: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def _minutes_between(start: dt.datetime, end: dt.datetime | None) -> str:
-    if end is None:
+def _minutes_between(start: dt.datetime | None, end: dt.datetime | None) -> str:
+    if end is None or start is None:
         return ""
     return str(round((end - start).total_seconds() / 60))
 
@@ -437,6 +440,8 @@ def use_of_force_row(incident: Incident) -> dict[str, str]:
         + (f"; {i.drug} {i.dose}" if i.drug else "") + ")"
         for i in incident.interventions.all()
     )
+    prone = [i for i in incident.interventions.all() if i.is_prone]
+    prone_minutes = [i.duration_minutes for i in prone]
     staff = "; ".join(
         f"{s.name}, {s.job_title}" + (f" ({s.grade})" if s.grade else "")
         for s in incident.staff.all() if s.used_force
@@ -457,6 +462,13 @@ def use_of_force_row(incident: Incident) -> dict[str, str]:
         "b_end_time": _time(incident.ended_at)[:5],
         "b_duration_minutes": _minutes_between(incident.started_at, incident.ended_at),
         "c_types": types,
+        # Empty when prone was not used; while a prone restraint is still going on, no total.
+        "c_prone_minutes": str(round(sum(m for m in prone_minutes if m is not None)))
+        if prone and None not in prone_minutes else "",
+        "c_prone_reason": "; ".join(
+            f"{_time(i.started_at)[:5]}: {i.prone_reason}" if len(prone) > 1 else i.prone_reason
+            for i in prone
+        ),
         "d_in_care_plan": _yes_no_words(incident.in_care_plan),
         "e_patient_name": patient.full_name or "Not recorded",
         "f_description": incident.description,

@@ -13,6 +13,7 @@ ended_at") back on the right field.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
@@ -365,8 +366,17 @@ class InterventionRowForm(QuietForm):
         help_text="Above the BNF maximum, asleep or sedated, drugs or alcohol, physical "
         "illness, or harmed by restraint (NICE NG10)",
     )
+    # Shown only for prone with JavaScript (record.js); without it, on every row, so its label
+    # says when it applies. How long prone lasted is this row's start and end.
+    prone_reason = _text(
+        "Prone (face down) only: why was the patient held prone?",
+        "Why no other position would do, and what was done to turn them as soon as it was "
+        "safe. How long comes from the start and end times.",
+        rows=2,
+        max_length=2000,
+    )
 
-    USED = ("type_code", "started_at", "ended_at", "ended_on", "drug", "dose")
+    USED = ("type_code", "started_at", "ended_at", "ended_on", "drug", "dose", "prone_reason")
 
     def is_used(self) -> bool:
         return any(self.raw(name).strip() for name in self.USED)
@@ -490,6 +500,11 @@ def patient_label(patient: Patient, *, with_name: bool) -> str:
     return patient.local_id
 
 
+# Questions of the recording form whose answer a draft keeps as typed, "" while unanswered: the
+# record's own fields would otherwise hold a default nobody chose (no harm, not known...).
+DRAFT_QUESTIONS = ("anyone_injured", "death_or_serious_injury", "harm", "in_care_plan")
+
+
 class IncidentRecording:
     """The whole recording form: main questions plus its rows, read and checked together."""
 
@@ -590,8 +605,15 @@ class IncidentRecording:
     def member_options(self) -> list[tuple[str, list[tuple[str, str, dict[str, str]]]]]:
         """People on the chosen ward first: the ones most likely to have been there."""
 
+        ward_names = {w.pk: w.name for w in self.wards}
+
         def option(member: Member) -> tuple[str, str, dict[str, str]]:
-            return str(member.user_id), member.name, {"data-job-title": member.job_title}
+            # Two people may share a name (two Connor Hughes): their job title and usual ward
+            # tell them apart in the list.
+            known = [member.job_title, ward_names.get(member.home_ward_id or 0, "")]
+            about = ", ".join(part for part in known if part)
+            label = f"{member.name} ({about})" if about else member.name
+            return str(member.user_id), label, {"data-job-title": member.job_title}
 
         here = [m for m in self.members if self.ward and m.home_ward_id == self.ward.pk]
         rest = [m for m in self.members if m not in here]
@@ -641,6 +663,7 @@ class IncidentRecording:
                 "dose": item.dose,
                 "route": item.route,
                 "high_risk": item.high_risk,
+                "prone_reason": item.prone_reason,
             }
             if item.started_at and item.ended_at:
                 start_local = timezone.localtime(item.started_at).replace(tzinfo=None)
@@ -667,7 +690,11 @@ class IncidentRecording:
             for j in source.injuries
         ]
         yes_no = {True: "yes", False: "no", None: "not_known"}
-        return {
+        if not first and source.draft_answers.get("date"):
+            # A draft saved before any time was typed keeps the date that was typed.
+            with contextlib.suppress(ValueError):
+                day = dt.date.fromisoformat(source.draft_answers["date"])
+        main = {
             "ward": source.ward.code if source.ward else "",
             "date": day,
             "patient": str(source.patient.pk) if source.patient else "",
@@ -685,7 +712,12 @@ class IncidentRecording:
             "harm": source.harm,
             "psychological_harm": source.psychological_harm,
             "notification": source.notification,
-        }, rows
+        }
+        for name in DRAFT_QUESTIONS:
+            # A draft's question not answered yet stays unanswered, never shown as a default.
+            if name in source.draft_answers:
+                main[name] = source.draft_answers[name]
+        return main, rows
 
     # -- reading and checking ---------------------------------------------------------------
 
@@ -709,8 +741,9 @@ class IncidentRecording:
         ward = next((w for w in self.wards if w.code == m.get("ward")), None)
         patient = self._patient(m)
         day = m.get("date")
-        if day is None and not main.has_error("date"):
+        if day is None and submit and not main.has_error("date"):
             add(main, "date", "Enter the date force was first used")
+        typed_day = day
         day = day or self.today
 
         interventions = self._interventions(day, submit=submit, now=now)
@@ -723,7 +756,7 @@ class IncidentRecording:
         staff = self._staff(submit=submit)
         others = self._others()
         injured = m.get("anyone_injured") or ""
-        injuries = self._injuries() if injured == "yes" else []
+        injuries = self._injuries(submit=submit) if injured == "yes" else []
         if submit:
             self._require_answers(m, injured, injuries)
         de_escalation = list(m.get("de_escalation") or [])
@@ -755,7 +788,15 @@ class IncidentRecording:
             staff=staff,
             others=others,
             injuries=injuries,
+            draft_answers={} if submit else self._draft_answers(typed_day),
         )
+
+    def _draft_answers(self, day: dt.date | None) -> dict[str, str]:
+        """What a draft must keep that its record cannot hold: the questions as answered so
+        far ("" not yet), and the date typed (the record's own dates come from the times)."""
+        answers = {name: self.main.raw(name) for name in DRAFT_QUESTIONS}
+        answers["date"] = day.isoformat() if day else ""
+        return answers
 
     def _patient(self, m: dict[str, Any]) -> Patient | None:
         chosen = m.get("patient") or ""
@@ -803,6 +844,9 @@ class IncidentRecording:
                 started = aware(placed)
                 if end_time is not None:
                     ended = aware(place_end(placed, end_time, data.get("ended_on")))
+            elif end_time is not None and not submit:
+                # A draft keeps an end typed before its start, on the day typed.
+                ended = aware(dt.datetime.combine(data.get("ended_on") or day, end_time))
             elif end_time is not None and not row.has_error("started_at"):
                 row.add_error("started_at", f"Enter the time the {row.describe()} started")
             if ended is None and end_time is None and started is not None:
@@ -819,6 +863,10 @@ class IncidentRecording:
                 high_risk = False
             else:
                 high_risk = bool(data.get("high_risk"))
+            prone_reason = (data.get("prone_reason") or "").strip()
+            if code and code != codes.InterventionType.PRONE:
+                # Typed under another type, as the hidden-without-JavaScript high risk box is.
+                prone_reason = ""
             result.append(
                 InterventionInput(
                     type_code=code,
@@ -828,6 +876,7 @@ class IncidentRecording:
                     dose=(data.get("dose") or "").strip(),
                     route=data.get("route") or "",
                     high_risk=high_risk,
+                    prone_reason=prone_reason,
                 )
             )
         return result
@@ -844,14 +893,14 @@ class IncidentRecording:
                 row.add_error(
                     "name", "Choose the person from the list or type their name, not both"
                 )
-            if member is None and not typed:
+            if member is None and not typed and submit:
                 row.add_error(
                     "member", "Choose who this was, or type the name of bank or agency staff"
                 )
             job_title = (data.get("job_title") or "").strip() or (
                 member.job_title if member else ""
             )
-            if not job_title and (member is not None or typed):
+            if not job_title and (member is not None or typed) and submit:
                 row.add_error(
                     "job_title", "Enter their job title and grade, like Staff nurse, band 5"
                 )
@@ -878,10 +927,10 @@ class IncidentRecording:
             for row in used
         ]
 
-    def _injuries(self) -> list[InjuryInput]:
+    def _injuries(self, *, submit: bool) -> list[InjuryInput]:
         used = [row for row in self.injuries if row.is_used()]
         self._used_injuries = used
-        if not used:
+        if not used and submit:
             self._add_error(
                 self.injuries[0],
                 "person",
@@ -1433,6 +1482,7 @@ class IncidentFilterForm(forms.Form):
     end = DayField(label="To", what="the last date", help_text="For example, 31/3/2026")
     type = forms.ChoiceField(label="Type of force", required=False)
     status = forms.ChoiceField(label="Status", required=False, choices=STATUS_FILTERS)
+    mine = forms.BooleanField(label="Only ones I recorded", required=False)
 
     def __init__(self, *args: Any, wards: list[Ward], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -1452,6 +1502,7 @@ DUTY_STATE_FILTERS = [
     ("", "Overdue and due"),
     ("overdue", "Overdue only"),
     ("due", "Due, not yet overdue"),
+    ("due_soon", "Due in the next 4 hours"),  # selectors.DUE_SOON, the home page's count
 ]
 
 

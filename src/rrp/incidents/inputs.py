@@ -17,6 +17,7 @@ class InterventionInput:
     dose: str = ""
     route: str = ""
     high_risk: bool = False
+    prone_reason: str = ""  # why prone restraint was used: only for type 01
 
 
 @dataclass
@@ -67,3 +68,6 @@ class IncidentInput:
     staff: list[StaffInput] = field(default_factory=list)
     others: list[OtherPersonInput] = field(default_factory=list)
     injuries: list[InjuryInput] = field(default_factory=list)
+    # A draft's answers the fields above cannot hold (Incident.draft_answers): the form's
+    # raw answer, "" when not answered yet, by question name.
+    draft_answers: dict[str, str] = field(default_factory=dict)

@@ -27,7 +27,9 @@ class Incident(models.Model):
     status = models.CharField(
         max_length=16, choices=codes.Status.choices, default=codes.Status.DRAFT
     )
-    started_at = models.DateTimeField(db_index=True)  # s.6(5)(b) date
+    # s.6(5)(b) date. Empty only on a draft saved before any time was typed: submission
+    # refuses a record without one.
+    started_at = models.DateTimeField(null=True, blank=True, db_index=True)
     ended_at = models.DateTimeField(null=True, blank=True)  # s.6(5)(b) duration; None while ongoing
     reason = models.CharField(max_length=2, choices=codes.Reason.choices)  # s.6(5)(a)
     reason_detail = models.TextField(blank=True)
@@ -52,6 +54,11 @@ class Incident(models.Model):
     )
     # s.6(5)(j)-(l): the patient's characteristics as they stood at the time.
     patient_snapshot = models.JSONField(default=dict, blank=True)
+    # A draft's answers the record's own fields cannot hold: a question not answered yet
+    # (harm, death or serious injury, the care plan question, "was anyone injured?") and the
+    # date typed before any time. Reopening the draft shows exactly what was typed, never a
+    # default nobody chose. Emptied on submission.
+    draft_answers = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -97,9 +104,13 @@ class Incident(models.Model):
 
     @property
     def duration_minutes(self) -> float | None:
-        if self.ended_at is None:
+        if self.ended_at is None or self.started_at is None:
             return None
         return (self.ended_at - self.started_at).total_seconds() / 60
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == codes.Status.DRAFT and not self.is_entered_in_error
 
 
 class Intervention(models.Model):
@@ -108,8 +119,14 @@ class Intervention(models.Model):
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="interventions")
     type_code = models.CharField(max_length=2, choices=codes.InterventionType.choices)  # s.6(5)(c)
-    started_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)  # empty only on a draft
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Prone restraint (MHSDS RestrictiveIntType 01): why it was used. Department of Health,
+    # "Positive and Proactive Care" (2014): prone only in exceptional circumstances, for the
+    # shortest time, and the reason recorded (check the current wording). Required at
+    # submission for every prone intervention; how long it lasted is its start and end.
+    # Empty for every other type.
+    prone_reason = models.TextField(blank=True)
     # Rapid tranquillisation and other medication.
     drug = models.CharField(max_length=120, blank=True)
     dose = models.CharField(max_length=60, blank=True)
@@ -124,13 +141,19 @@ class Intervention(models.Model):
         ordering = ["started_at", "pk"]
 
     def __str__(self) -> str:
+        if self.started_at is None:
+            return str(self.get_type_code_display())
         return f"{self.get_type_code_display()} from {self.started_at:%H:%M}"
 
     @property
     def duration_minutes(self) -> float | None:
-        if self.ended_at is None:
+        if self.ended_at is None or self.started_at is None:
             return None
         return (self.ended_at - self.started_at).total_seconds() / 60
+
+    @property
+    def is_prone(self) -> bool:
+        return self.type_code == codes.InterventionType.PRONE
 
     @property
     def category(self) -> str:

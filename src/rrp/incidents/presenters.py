@@ -22,7 +22,7 @@ from rrp.careplans.warnings import (
     restraint_warnings,
     types_in_plan,
 )
-from rrp.incidents import codes
+from rrp.incidents import codes, duty_permissions
 from rrp.incidents.models import Duty, Incident, Intervention
 from rrp.incidents.selectors import state_of
 from rrp.organisations.models import Role
@@ -75,6 +75,8 @@ def types_summary(interventions: Iterable[Intervention]) -> str:
     """Each type once, in the order used: 'Prone restraint, supine restraint'."""
     seen: list[str] = []
     for intervention in interventions:
+        if not intervention.type_code:
+            continue  # a draft's row with its type still to choose
         label = type_label(intervention.type_code)
         if label not in seen:
             seen.append(label)
@@ -97,12 +99,32 @@ class Tag:
 
 
 STATUS_TAGS: dict[str, Tag] = {
-    codes.Status.DRAFT: Tag("Draft", "nhsuk-tag--grey"),
+    codes.Status.DRAFT: Tag("Draft, not yet submitted", "nhsuk-tag--grey"),
     codes.Status.SUBMITTED: Tag("Submitted", "nhsuk-tag--blue"),
     codes.Status.REVIEWED: Tag("Reviewed", "nhsuk-tag--purple"),
     codes.Status.CLOSED: Tag("Closed", "nhsuk-tag--green"),
 }
 ENTERED_IN_ERROR_TAG = Tag("Entered in error", "nhsuk-tag--red")
+
+# Use of Force Act s.6: the record must still be made. A draft left longer than this is flagged
+# wherever drafts are listed (issue 10).
+DRAFT_FLAGGED_AFTER = dt.timedelta(hours=24)
+OLD_DRAFT_TAG = Tag("Over 24 hours old: submit it", "nhsuk-tag--red")
+
+
+def is_old_draft(incident: Incident, now: dt.datetime | None = None) -> bool:
+    """A draft started more than 24 hours ago and not yet submitted."""
+    return incident.is_draft and (now or timezone.now()) - incident.created_at > DRAFT_FLAGGED_AFTER
+
+
+def record_tags(incident: Incident, now: dt.datetime | None = None) -> tuple[Tag, ...]:
+    """Status, entered in error, and the flag on a draft left over 24 hours."""
+    tags: tuple[Tag, ...] = (status_tag(incident),)
+    if incident.is_entered_in_error:
+        tags += (ENTERED_IN_ERROR_TAG,)
+    elif is_old_draft(incident, now):
+        tags += (OLD_DRAFT_TAG,)
+    return tags
 
 # A due duty turns yellow when it falls due within this time: the same window the home page
 # uses for "Due in the next 4 hours".
@@ -179,6 +201,25 @@ def follow_up_verb(duty: Duty) -> str:
     return FOLLOW_UP_VERBS.get(duty.kind, "Record review")
 
 
+@dataclass(frozen=True)
+class DutyActions:
+    """What this person's roles let them do with one duty (ADR 7): pages offer only these."""
+
+    record: bool
+    not_required: bool
+
+
+def duty_actions(duties: Iterable[Duty], roles: Iterable[str]) -> dict[int, DutyActions]:
+    held = frozenset(roles)
+    return {
+        duty.pk: DutyActions(
+            duty_permissions.may(held, "record", duty.kind),
+            duty_permissions.may(held, "not_required", duty.kind),
+        )
+        for duty in duties
+    }
+
+
 # ---------------------------------------------------------------------------------------------
 # Duties with their state at a moment
 # ---------------------------------------------------------------------------------------------
@@ -252,14 +293,32 @@ class TimelineEntry:
 def timeline(
     incident: Incident, interventions: Sequence[Intervention], duties: Sequence[DutyRow]
 ) -> list[TimelineEntry]:
-    """Every intervention at its start and every duty at its due time, in time order."""
-    entries = [TimelineEntry(i.started_at, "intervention", intervention=i) for i in interventions]
+    """Every intervention at its start and every duty at its due time, in time order. A
+    draft's interventions with no start time yet come last."""
+    timed = [i for i in interventions if i.started_at is not None]
+    entries = [TimelineEntry(i.started_at, "intervention", intervention=i) for i in timed]  # type: ignore[arg-type]
     entries += [TimelineEntry(d.duty.due_at, "duty", duty=d) for d in duties]
-    return sorted(entries, key=lambda entry: entry.sort_key)
+    untimed = [
+        TimelineEntry(incident.created_at, "intervention", intervention=i)
+        for i in interventions if i.started_at is None
+    ]
+    return sorted(entries, key=lambda entry: entry.sort_key) + untimed
 
 
-def same_day(first: dt.datetime, second: dt.datetime) -> bool:
+def same_day(first: dt.datetime | None, second: dt.datetime | None) -> bool:
+    if first is None or second is None:
+        return True
     return timezone.localtime(first).date() == timezone.localtime(second).date()
+
+
+def prone_lines(interventions: Iterable[Intervention]) -> tuple[str, ...]:
+    """Each prone restraint, how long it lasted and why it was used."""
+    return tuple(
+        f"Prone restraint for {_duration(i.duration_minutes)}: "
+        f"{i.prone_reason or 'why prone was used is not recorded yet'}"
+        for i in interventions
+        if i.is_prone
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -315,6 +374,17 @@ def _when(value: dt.datetime | None) -> str:
 
 
 IN_CARE_PLAN_TEXT = {True: "Yes", False: "No", None: "Not known"}
+NOT_ANSWERED = "Not answered yet"
+
+
+def _unanswered(incident: Incident, question: str) -> bool:
+    """A draft's question left unanswered (Incident.draft_answers): its field holds only the
+    default, which must not read as an answer."""
+    return incident.is_draft and (incident.draft_answers or {}).get(question, None) == ""
+
+
+def harm_text(incident: Incident) -> str:
+    return NOT_ANSWERED if _unanswered(incident, "harm") else str(incident.get_harm_display())
 
 
 def act_summary(incident: Incident, *, show_name: bool) -> list[SummaryItem]:
@@ -324,7 +394,7 @@ def act_summary(incident: Incident, *, show_name: bool) -> list[SummaryItem]:
     others = list(incident.others.all())
     snapshot = incident.patient_snapshot or {}
     patient = incident.patient
-    reason = _label(codes.Reason, incident.reason)
+    reason = _label(codes.Reason, incident.reason) if incident.reason else "Not recorded yet"
     if incident.reason_detail:
         reason = f"{reason}: {incident.reason_detail}"
     ended = f", ended {timezone.localtime(incident.ended_at):%H:%M}" if incident.ended_at else ""
@@ -333,6 +403,8 @@ def act_summary(incident: Incident, *, show_name: bool) -> list[SummaryItem]:
     place = (
         f"{incident.ward.name}. Started {_when(incident.started_at)}{ended}. "
         f"Lasted {_duration(incident.duration_minutes)}."
+        if incident.started_at
+        else f"{incident.ward.name}. Start time not recorded yet."
     )
     used_force = [s for s in staff if s.used_force]
     characteristics = []
@@ -348,11 +420,15 @@ def act_summary(incident: Incident, *, show_name: bool) -> list[SummaryItem]:
     return [
         SummaryItem("a", "Why force was used", reason),
         SummaryItem("b", "Where, when and for how long", place),
-        SummaryItem("c", "Types of force used", types_summary(interventions)),
+        SummaryItem(
+            "c", "Types of force used", types_summary(interventions), prone_lines(interventions)
+        ),
         SummaryItem(
             "d",
             "Were these types of force part of the patient's care plan?",
-            IN_CARE_PLAN_TEXT[incident.in_care_plan],
+            NOT_ANSWERED
+            if incident.in_care_plan is None and _unanswered(incident, "in_care_plan")
+            else IN_CARE_PLAN_TEXT[incident.in_care_plan],
         ),
         SummaryItem(
             "e",
@@ -367,7 +443,7 @@ def act_summary(incident: Incident, *, show_name: bool) -> list[SummaryItem]:
             "h",
             "Staff who used force",
             "" if used_force else "None recorded yet",
-            tuple(f"{s.name}, {s.job_title}" for s in used_force),
+            tuple(", ".join(p for p in (s.name, s.job_title) if p) for s in used_force),
         ),
         SummaryItem(
             "i",
@@ -393,7 +469,9 @@ def act_summary(incident: Incident, *, show_name: bool) -> list[SummaryItem]:
         SummaryItem(
             "n",
             "Did the patient die or suffer a serious injury as a result?",
-            "Yes" if incident.death_or_serious_injury else "No",
+            NOT_ANSWERED
+            if _unanswered(incident, "death_or_serious_injury")
+            else "Yes" if incident.death_or_serious_injury else "No",
         ),
         SummaryItem(
             "o",
@@ -532,14 +610,13 @@ class ListedIncident:
     tags: tuple[Tag, ...]
 
 
-def listed(incidents: Iterable[Incident]) -> list[ListedIncident]:
-    rows = []
-    for incident in incidents:
-        tags = (status_tag(incident),) + (
-            (ENTERED_IN_ERROR_TAG,) if incident.is_entered_in_error else ()
-        )
-        rows.append(ListedIncident(incident, types_summary(incident.interventions.all()), tags))
-    return rows
+def listed(incidents: Iterable[Incident], now: dt.datetime | None = None) -> list[ListedIncident]:
+    now = now or timezone.now()
+    return [
+        ListedIncident(incident, types_summary(incident.interventions.all()),
+                       record_tags(incident, now))
+        for incident in incidents
+    ]
 
 
 @dataclass(frozen=True)
@@ -547,6 +624,14 @@ class WorklistRow:
     row: DutyRow
     href: str
     verb: str
+
+    def may_record(self, roles: Iterable[str]) -> bool:
+        """Whether these roles may follow the link (ADR 7), for a page that lists duties: the
+        ward page shows the link only then."""
+        return duty_permissions.may(frozenset(roles), "record", self.row.duty.kind)
+
+    def who_records(self) -> str:
+        return duty_permissions.who_records(self.row.duty.kind)
 
 
 def ward_summary(organisation: Any, ward: Any, *, now: dt.datetime) -> dict[str, Any]:
@@ -563,11 +648,17 @@ def ward_summary(organisation: Any, ward: Any, *, now: dt.datetime) -> dict[str,
         for e in entries[:WARD_DUTIES_SHOWN]
     ]
     recent = incidents_of(organisation, ward=ward.code).prefetch_related("interventions")
+    # Every draft on the ward first, oldest first, however old: each is a record the Use of
+    # Force Act still needs made (issue 10); then the latest submitted records.
+    drafts = list(recent.filter(status=codes.Status.DRAFT, entered_in_error_at__isnull=True)
+                  .order_by("created_at", "pk"))
+    latest = recent.exclude(pk__in=[d.pk for d in drafts]).order_by("-started_at", "-pk")
     return {
         "ward_duties": duties,
         "ward_duties_total": len(entries),
         "ward_duties_overdue": sum(1 for e in entries if e.state == "overdue"),
-        "ward_incidents": listed(recent.order_by("-started_at", "-pk")[:WARD_INCIDENTS_SHOWN]),
+        "ward_incidents": listed([*drafts, *latest[:WARD_INCIDENTS_SHOWN]], now),
+        "ward_drafts": listed(drafts, now),
     }
 
 

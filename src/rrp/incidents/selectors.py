@@ -21,8 +21,11 @@ def incidents_of(
     type_code: str | None = None,
     status: str | None = None,
     patient_id: int | None = None,
+    created_by: Any = None,
 ) -> QuerySet[Incident]:
     incidents = Incident.objects.for_organisation(organisation).select_related("ward", "patient")
+    if created_by is not None:
+        incidents = incidents.filter(created_by=created_by)
     if ward:
         incidents = incidents.filter(ward__code=ward)
     if started_from:
@@ -48,8 +51,17 @@ class DutyStatus:
     state: duty_rules.DutyState
 
     @property
+    def kind(self) -> str:
+        return self.duty.kind
+
+    @property
     def due_at(self) -> dt.datetime:
         return self.duty.due_at
+
+
+# "Due soon" on the home page and the worklist filter: the duties to plan the next shift hours
+# around. Both read this, so the number on the home page is the number of rows on the list.
+DUE_SOON = dt.timedelta(hours=4)
 
 
 def state_of(duty: Duty, now: dt.datetime) -> duty_rules.DutyState:
@@ -67,7 +79,8 @@ def open_duties(
     state: str | None = None,
     owner_roles: frozenset[str] | None = None,
 ) -> list[DutyStatus]:
-    """Duties not yet done: overdue first, then soonest due (what a ward must act on now)."""
+    """Duties not yet done, most urgent first (duty_rules.sort_for_worklist). `state` is
+    "overdue", "due" (not yet overdue), "due_soon" (due within DUE_SOON) or None for all."""
     duties = (
         Duty.objects.for_organisation(organisation)
         .filter(completed_at__isnull=True, not_required_reason="")
@@ -80,9 +93,11 @@ def open_duties(
         duties = duties.filter(due_at__lt=now)
     elif state == "due":
         duties = duties.filter(due_at__gte=now)
+    elif state == "due_soon":
+        duties = duties.filter(due_at__gte=now, due_at__lte=now + DUE_SOON)
     if owner_roles is not None:
         duties = duties.filter(owner_role__in=owner_roles)
-    return duty_rules.sort_for_worklist(DutyStatus(d, state_of(d, now)) for d in duties)
+    return duty_rules.sort_for_worklist((DutyStatus(d, state_of(d, now)) for d in duties), now=now)
 
 
 def duties_query(

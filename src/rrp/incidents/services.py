@@ -10,18 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from rrp.audit.models import AuditAction
 from rrp.audit.services import Actor, audit_record
-from rrp.incidents import codes, duty_rules
+from rrp.incidents import codes, duty_permissions, duty_rules
 from rrp.incidents.inputs import (
     IncidentInput,
     InjuryInput,
@@ -48,6 +48,7 @@ from rrp.incidents.models import (
 )
 from rrp.incidents.validation import FUTURE_GRACE, incident_problems
 from rrp.organisations.models import Membership, Organisation, Role
+from rrp.organisations.selectors import roles_in
 from rrp.patients.models import Patient
 
 logger = logging.getLogger(__name__)
@@ -124,6 +125,7 @@ def incident_record(incident: Incident) -> dict[str, Any]:
                 "dose": i.dose,
                 "route": i.route,
                 "high_risk": i.high_risk,
+                "prone_reason": i.prone_reason,
             }
             for i in interventions
         ],
@@ -184,7 +186,7 @@ def input_from_incident(incident: Incident) -> IncidentInput:
         psychological_harm=incident.psychological_harm,
         interventions=[
             InterventionInput(i.type_code, i.started_at, i.ended_at, i.drug, i.dose, i.route,
-                              i.high_risk)
+                              i.high_risk, i.prone_reason)
             for i in interventions
         ],
         staff=[
@@ -197,6 +199,7 @@ def input_from_incident(incident: Incident) -> IncidentInput:
                         positions.get(j.intervention_id) if j.intervention_id else None)
             for j in incident.injuries.all()
         ],
+        draft_answers=dict(incident.draft_answers or {}),
     )
 
 
@@ -219,6 +222,9 @@ def incident_input_problems(
     organisation). A ward or patient of None means the caller could not find the one asked
     for; the caller may replace the message with a more exact one."""
     problems = incident_problems(data, now, draft=draft)
+    if not draft:
+        for path, messages in _unanswered_in_draft(data).items():
+            problems.setdefault(path, []).extend(messages)
     if data.ward is None:
         problems.setdefault("ward", []).append("Choose the ward where force was used")
     elif data.ward.organisation_id != organisation.pk:
@@ -238,6 +244,27 @@ def incident_input_problems(
                 problems.setdefault(f"staff.{index}.user_id", []).append(
                     "That person does not work in your organisation"
                 )
+    return problems
+
+
+# A draft's questions left unanswered (Incident.draft_answers): submitting it from its page must
+# not take the record's defaults ("no harm", "no") for answers.
+_UNANSWERED = {
+    "death_or_serious_injury": "Say whether the patient died or suffered a serious injury",
+    "anyone_injured": "Say whether anyone was injured",
+    "harm": "Choose the degree of harm to the patient",
+    "in_care_plan": "Say whether these types of force were in the care plan, or choose not known",
+}
+
+
+def _unanswered_in_draft(data: IncidentInput) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    for name, message in _UNANSWERED.items():
+        if data.draft_answers.get(name, None) != "":
+            continue
+        if name == "in_care_plan" and in_care_plan_from_plan(data) is not None:
+            continue  # the safety plan answers it (standard 2.3)
+        problems[name] = [message]
     return problems
 
 
@@ -263,16 +290,17 @@ def _write_children(incident: Incident, data: IncidentInput) -> None:
     # Interventions may have duties pointing at them: detach, then remove the old ones.
     Duty.objects.filter(incident=incident).update(intervention=None)
     incident.interventions.all().delete()
+    # In time order; a draft's rows with no start yet keep their place after the timed ones.
+    order = sorted(range(len(data.interventions)),
+                   key=lambda n: _start_order(data.interventions[n].started_at, n))
     created = [
         Intervention.objects.create(
-            incident=incident, type_code=i.type_code,
-            started_at=cast(dt.datetime, i.started_at),  # validation refuses a missing start
+            incident=incident, type_code=i.type_code, started_at=i.started_at,
             ended_at=i.ended_at, drug=i.drug, dose=i.dose, route=i.route, high_risk=i.high_risk,
+            prone_reason=i.prone_reason.strip(),
         )
-        for i in sorted(data.interventions, key=lambda i: i.started_at or incident.started_at)
+        for i in (data.interventions[n] for n in order)
     ]
-    order = sorted(range(len(data.interventions)),
-                   key=lambda n: data.interventions[n].started_at or incident.started_at)
     by_input_index = {original: created[position] for position, original in enumerate(order)}
     StaffInvolvement.objects.bulk_create(
         StaffInvolvement(incident=incident, user_id=s.user_id, name=s.name.strip(),
@@ -291,6 +319,10 @@ def _write_children(incident: Incident, data: IncidentInput) -> None:
                if j.intervention_index is not None else None)
         for j in data.injuries
     )
+
+
+def _start_order(started_at: dt.datetime | None, position: int) -> tuple[int, float, int]:
+    return (started_at is None, started_at.timestamp() if started_at else 0.0, position)
 
 
 def _apply_top_level(incident: Incident, data: IncidentInput) -> None:
@@ -328,6 +360,7 @@ def incident_create(
     _check(data, organisation, now, draft=not submit)
     incident = Incident(organisation=organisation, created_by=_user(actor))
     _apply_top_level(incident, data)
+    incident.draft_answers = {} if submit else dict(data.draft_answers)
     incident.patient_snapshot = patient_snapshot(data.patient, data.started_at or now)
     incident.save()
     _write_children(incident, data)
@@ -356,7 +389,8 @@ def _submit(*, actor: Actor, incident: Incident, now: dt.datetime) -> None:
     incident.status = codes.Status.SUBMITTED
     incident.submitted_at = now
     incident.submitted_by = _user(actor)
-    incident.patient_snapshot = patient_snapshot(incident.patient, incident.started_at)
+    incident.draft_answers = {}  # every question is answered in the record itself now
+    incident.patient_snapshot = patient_snapshot(incident.patient, incident.started_at or now)
     incident.save()
     duties_sync(incident=incident, now=now)
     audit_record(actor=actor, action=AuditAction.CHANGE, organisation=incident.organisation,
@@ -407,8 +441,11 @@ def incident_update(
         incident.version += 1
     previous_patient_id, previous_start = incident.patient_id, incident.started_at
     _apply_top_level(incident, data)
+    if draft:
+        incident.draft_answers = dict(data.draft_answers)
     if draft or incident.patient_id != previous_patient_id:
-        incident.patient_snapshot = patient_snapshot(incident.patient, incident.started_at)
+        incident.patient_snapshot = patient_snapshot(incident.patient,
+                                                     incident.started_at or now)
     elif incident.started_at != previous_start:
         # s.6(5)(j)-(l) are kept as they stood at the time: only the age moves with the start.
         incident.patient_snapshot = {
@@ -550,25 +587,38 @@ def policy_for(organisation: Organisation) -> duty_rules.DutyPolicy:
     return duty_rules.policy_from_mapping(setting.values) if setting else duty_rules.DEFAULT_POLICY
 
 
+def _timed(value: dt.datetime | None) -> dt.datetime:
+    """A time a submitted record always has (only a draft may lack it, and drafts have no
+    duties)."""
+    if value is None:
+        raise ValueError("A submitted record is missing a start time")
+    return value
+
+
 def _facts(incident: Incident, interventions: list[Intervention]) -> duty_rules.IncidentFacts:
-    window_start = incident.started_at - dt.timedelta(hours=48)
+    started_at = _timed(incident.started_at)
+    window_start = started_at - dt.timedelta(hours=48)
     earlier = [
-        (i.started_at, i.ended_at)
+        (_timed(i.started_at), i.ended_at)
         for i in Intervention.objects.filter(
             incident__patient=incident.patient,
             incident__entered_in_error_at__isnull=True,
+            # A draft is not yet a record of seclusion (and may still change or be dropped).
+            incident__status__in=[codes.Status.SUBMITTED, codes.Status.REVIEWED,
+                                  codes.Status.CLOSED],
             type_code=codes.InterventionType.SECLUSION,
             ended_at__isnull=False,
             ended_at__gte=window_start,
-            started_at__lt=incident.started_at,
+            started_at__lt=started_at,
         ).exclude(incident=incident)
         if i.ended_at is not None
     ]
     return duty_rules.IncidentFacts(
-        started_at=incident.started_at,
+        started_at=started_at,
         ended_at=incident.ended_at,
         interventions=[
-            duty_rules.InterventionFacts(i.type_code, i.started_at, i.ended_at, i.high_risk)
+            duty_rules.InterventionFacts(i.type_code, _timed(i.started_at), i.ended_at,
+                                         i.high_risk)
             for i in interventions
         ],
         negligible=incident.negligible,
@@ -667,7 +717,7 @@ def _completion_problems(
         return {time_field: [f"Enter when the {what} took place"]}
     if completed_at > now + FUTURE_GRACE:
         return {time_field: ["This time is in the future: check the date and time"]}
-    if completed_at < incident.started_at:
+    if incident.started_at is not None and completed_at < incident.started_at:
         return {time_field: [f"The {what} cannot be before the use of force started"]}
     if duty is None:
         return {}
@@ -715,6 +765,34 @@ def _meet(
         duties_sync(incident=incident, now=max(now, duty.due_at) if duty is not None else now)
 
 
+class DutyRefused(PermissionDenied):
+    """The person's role may not meet this duty or mark it not required (ADR 7). Pages and the
+    API answer 403 with the sentence."""
+
+
+def roles_of(actor: Actor, organisation: Organisation) -> frozenset[str] | None:
+    """The actor's roles in the organisation; None for the system itself (the CLI), which
+    acts with no role of its own."""
+    user = _user(actor)
+    return None if user is None else roles_in(user, organisation)
+
+
+def may_act(
+    actor: Actor, organisation: Organisation, action: duty_permissions.Action, kind: str
+) -> bool:
+    roles = roles_of(actor, organisation)
+    return roles is None or duty_permissions.may(roles, action, kind)
+
+
+def _require_role(
+    actor: Actor, organisation: Organisation, action: duty_permissions.Action, kind: str
+) -> None:
+    """ADR 7: a duty is met or marked not required only by the roles that may, on any ward
+    of the organisation. Checked before anything else, so a refusal says only that."""
+    if not may_act(actor, organisation, action, kind):
+        raise DutyRefused(duty_permissions.refusal(action, kind))
+
+
 def _check_open(incident: Incident) -> None:
     if incident.is_entered_in_error:
         raise ValidationError({"incident": "This record was entered in error"})
@@ -728,8 +806,9 @@ def medical_review_record(
     findings: str, delay_reason: str = "", now: dt.datetime | None = None,
 ) -> MedicalReview:
     """Standard 2.5.2.XI: within one hour of the restraint starting, or the reason for the
-    delay recorded."""
+    delay recorded. Only a doctor records one (ADR 7)."""
     now = now or timezone.now()
+    _require_role(actor, incident.organisation, "record", "medical_review")
     _check_open(incident)
     problems: dict[str, list[str]] = {}
     if not reviewer.strip():
@@ -760,6 +839,12 @@ def observation_record(
     **values: Any,
 ) -> Observation:
     now = now or timezone.now()
+    duty_kind = (
+        "rapid_tranquillisation_monitoring" if kind == Observation.KIND_RT
+        else "physical_observations"
+    )
+    if kind in {Observation.KIND_PHYSICAL, Observation.KIND_RT}:
+        _require_role(actor, incident.organisation, "record", duty_kind)
     _check_open(incident)
     observation = Observation(incident=incident, kind=kind, late_reason=late_reason.strip(),
                               recorded_by=_user(actor), **values)
@@ -780,10 +865,6 @@ def observation_record(
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             problems.setdefault(field, []).extend(messages)
-    duty_kind = (
-        "rapid_tranquillisation_monitoring" if kind == Observation.KIND_RT
-        else "physical_observations"
-    )
     duty = _open_duty(incident, [duty_kind])
     what = "check" if kind == Observation.KIND_RT else "observations"
     _raise_all(problems, _completion_problems(
@@ -834,9 +915,12 @@ def support_record(
     """Support for the patient or for staff ('Review, support and debrief'): held, or the
     reason it was not."""
     now = now or timezone.now()
+    known_for = support_for in {PostIncidentSupport.FOR_PATIENT, PostIncidentSupport.FOR_STAFF}
+    if known_for:
+        _require_role(actor, incident.organisation, "record",
+                      f"post_incident_support_{support_for}")
     _check_open(incident)
     problems: dict[str, list[str]] = {}
-    known_for = support_for in {PostIncidentSupport.FOR_PATIENT, PostIncidentSupport.FOR_STAFF}
     if not known_for:
         problems["support_for"] = ["Say whether the support was for the patient or for staff"]
     if not held and not not_held_reason:
@@ -871,6 +955,7 @@ def debrief_record(
     """The post-incident reflection and learning review, separate from support; held, or the
     reason recorded (MHSDS RestrictiveIntPIReviewHeldPat / NotHeldReasPat / HeldCarePers)."""
     now = now or timezone.now()
+    _require_role(actor, incident.organisation, "record", "post_incident_review")
     _check_open(incident)
     problems: dict[str, list[str]] = {}
     if held and not learning.strip():
@@ -905,6 +990,7 @@ def patient_account_record(
 ) -> PatientAccount:
     """Standard 1.6.IV: the offer is the duty; giving an account is never compulsory."""
     now = now or timezone.now()
+    _require_role(actor, incident.organisation, "record", "patient_account_offer")
     _check_open(incident)
     problems: dict[str, list[str]] = {}
     if response not in codes.AccountResponse.values:
@@ -934,9 +1020,11 @@ def review_record(
     """Seclusion, segregation and mechanical restraint reviews and the care plan review, each
     meeting the soonest open duty of the same kind."""
     now = now or timezone.now()
+    known_kind = kind in codes.ReviewKind.values
+    if known_kind:
+        _require_role(actor, incident.organisation, "record", kind)
     _check_open(incident)
     problems: dict[str, list[str]] = {}
-    known_kind = kind in codes.ReviewKind.values
     if not known_kind:
         problems["kind"] = ["Choose which review this is"]
     if not reviewer.strip():
@@ -961,7 +1049,9 @@ def review_record(
 
 @transaction.atomic
 def duty_mark_not_required(*, actor: Actor, duty: Duty, reason: str) -> Duty:
-    """E.g. seclusion authorised by a psychiatrist needs no first medical review."""
+    """E.g. seclusion authorised by a psychiatrist needs no first medical review. Only the
+    duty's owner role or the restrictive practice lead may say so (ADR 7), with the reason."""
+    _require_role(actor, duty.organisation, "not_required", duty.kind)
     if not reason.strip():
         raise ValidationError({"reason": ["Say why this duty is not required"]})
     if duty.completed_at is not None:

@@ -23,27 +23,35 @@ def _when(value: dt.datetime) -> str:
 def incident_problems(
     data: IncidentInput, now: dt.datetime, *, draft: bool = False
 ) -> dict[str, list[str]]:
+    """Every problem, by field path. A draft (issue 10) is saved with whatever has been typed:
+    it is refused only for what cannot be stored as it stands (a code that is not on its list,
+    an injury pointing at no intervention); what is missing or does not fit together yet is
+    for submission, which checks everything. The ward and patient a draft needs are checked
+    by the services, which can look them up."""
     problems: dict[str, list[str]] = defaultdict(list)
+    complete = not draft
 
     def add(path: str, message: str) -> None:
         problems[path].append(message)
 
-    if data.started_at is None:
-        add("started_at", "Enter when the use of force started")
-    elif data.started_at > now + FUTURE_GRACE:
-        add("started_at", "The start time is in the future: check the date and time")
-    if data.ended_at is not None:
-        if data.started_at is not None and data.ended_at < data.started_at:
-            add("ended_at", "The end time is before the start time")
-        if data.ended_at > now + FUTURE_GRACE:
-            add("ended_at",
-                "The end time is in the future: leave it blank if force is still being used")
+    if complete:
+        if data.started_at is None:
+            add("started_at", "Enter when the use of force started")
+        elif data.started_at > now + FUTURE_GRACE:
+            add("started_at", "The start time is in the future: check the date and time")
+        if data.ended_at is not None:
+            if data.started_at is not None and data.ended_at < data.started_at:
+                add("ended_at", "The end time is before the start time")
+            if data.ended_at > now + FUTURE_GRACE:
+                add("ended_at",
+                    "The end time is in the future: leave it blank if force is still being used")
     if not data.reason:
-        add("reason", "Choose the reason force was used")
+        if complete:
+            add("reason", "Choose the reason force was used")
     elif data.reason not in codes.Reason.values:
         add("reason",
             f"'{data.reason}' is not a reason code: use one of {', '.join(codes.Reason.values)}")
-    if data.notification not in codes.Notification.values:
+    if data.notification not in codes.Notification.values and (complete or data.notification):
         add("notification", "Say whether the person named in the care plan was told")
     if data.harm not in codes.Harm.values:
         add("harm", "Choose the level of harm")
@@ -52,7 +60,7 @@ def incident_problems(
     for index, step in enumerate(data.de_escalation):
         if step not in codes.DeEscalation.values:
             add(f"de_escalation.{index}", f"'{step}' is not on the de-escalation checklist")
-    if not draft:
+    if complete:
         for name, label in (
             ("description", "Describe how force was used"),
             ("efforts_to_avoid", "Describe what was tried to avoid using force"),
@@ -64,18 +72,35 @@ def incident_problems(
             add("interventions", "Add at least one type of force used, with its start and end")
         if not data.staff:
             add("staff", "Add every member of staff involved")
-    if data.harm == codes.Harm.FATAL and not data.death_or_serious_injury:
-        add("death_or_serious_injury", "The harm is recorded as fatal: this must be answered yes")
+        if data.harm == codes.Harm.FATAL and not data.death_or_serious_injury:
+            add("death_or_serious_injury",
+                "The harm is recorded as fatal: this must be answered yes")
 
     for index, item in enumerate(data.interventions):
         path = f"interventions.{index}"
         if not item.type_code:
-            add(f"{path}.type", "Choose the type of force used")
+            if complete:
+                add(f"{path}.type", "Choose the type of force used")
             continue
         if item.type_code not in codes.InterventionType.values:
             add(f"{path}.type", f"'{item.type_code}' is not a restrictive intervention type code")
             continue
+        if item.route and item.route not in codes.Route.values:
+            add(f"{path}.route", "Choose the route the drug was given by")
+        if draft:
+            continue
         label = codes.InterventionType(item.type_code).label
+        prone = item.type_code == codes.InterventionType.PRONE
+        if prone and not item.prone_reason.strip():
+            # Positive and Proactive Care (2014): prone only in exceptional circumstances,
+            # the reason recorded. How long: this intervention's start and end.
+            add(f"{path}.prone_reason",
+                "Say why the patient was held prone (face down) and why no other position "
+                "would do")
+        elif not prone and item.prone_reason.strip():
+            add(f"{path}.prone_reason",
+                f"A reason for prone restraint belongs with a prone restraint, not "
+                f"{label.lower()}: clear it or change the type")
         if item.started_at is None:
             add(f"{path}.started_at", f"Enter when the {label.lower()} started")
             continue
@@ -109,33 +134,33 @@ def incident_problems(
     monitoring = 0
     for index, person in enumerate(data.staff):
         path = f"staff.{index}"
-        if not person.name.strip():
+        if complete and not person.name.strip():
             add(f"{path}.name", "Enter the staff member's name")
-        if not person.job_title.strip():
+        if complete and not person.job_title.strip():
             add(f"{path}.job_title", "Enter the staff member's job title")
-        if person.role not in codes.StaffRole.values:
+        if person.role not in codes.StaffRole.values and (complete or person.role):
             add(f"{path}.role", "Choose what this person did")
         monitoring += person.role == codes.StaffRole.MONITORING
     physical = any(i.type_code in codes.PHYSICAL_CODES for i in data.interventions)
-    if physical and data.staff and not draft and monitoring == 0 and not data.negligible:
+    if physical and data.staff and complete and monitoring == 0 and not data.negligible:
         # standard 3.4.2.XXII: one named person monitors the patient's wellbeing throughout.
         add("staff",
             "Name the person who monitored the patient's wellbeing throughout (3.4.2.XXII)")
 
     for index, other in enumerate(data.others):
         path = f"others.{index}"
-        if other.kind not in codes.OtherPersonKind.values:
+        if other.kind not in codes.OtherPersonKind.values and (complete or other.kind):
             add(f"{path}.kind", "Choose who else was involved")
-        if not other.reason.strip():
+        if complete and not other.reason.strip():
             add(f"{path}.reason", "Say why they were involved (Use of Force Act s.6(5)(i))")
 
     for index, injury in enumerate(data.injuries):
         path = f"injuries.{index}"
-        if injury.person not in codes.InjuredPerson.values:
+        if injury.person not in codes.InjuredPerson.values and (complete or injury.person):
             add(f"{path}.person", "Choose who was injured")
-        if injury.severity not in codes.InjurySeverity.values:
+        if injury.severity not in codes.InjurySeverity.values and (complete or injury.severity):
             add(f"{path}.severity", "Choose how serious the injury was")
-        if not injury.description.strip():
+        if complete and not injury.description.strip():
             add(f"{path}.description", "Describe the injury")
         if injury.intervention_index is not None and not (
             0 <= injury.intervention_index < len(data.interventions)

@@ -26,7 +26,7 @@ from rrp.audit.services import audit_view
 from rrp.core.forms import error_summary, form_page, submitted
 from rrp.core.permissions import actor_from, require_permission
 from rrp.core.scoping import get_in_organisation
-from rrp.incidents import codes, presenters, services
+from rrp.incidents import codes, duty_permissions, presenters, services
 from rrp.incidents.forms import (
     DebriefForm,
     DutyFilterForm,
@@ -80,6 +80,18 @@ def _incident(request: HttpRequest, pk: int) -> Incident:
     )
 
 
+def _roles(request: HttpRequest) -> frozenset[str]:
+    return frozenset(getattr(request, "roles", frozenset()))
+
+
+def _refused(request: HttpRequest, incident: Incident, sentence: str) -> HttpResponse:
+    """ADR 7: a role that may not act on this duty is told so, in a sentence, with a 403."""
+    return render(
+        request, "incidents/refused.html", {"incident": incident, "sentence": sentence},
+        status=403,
+    )
+
+
 def _problems(error: ValidationError) -> dict[str, list[str]]:
     if hasattr(error, "error_dict"):
         return {
@@ -112,6 +124,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         else None,
         type_code=chosen.get("type") or None,
         status=chosen.get("status") or None,
+        created_by=request.user if chosen.get("mine") else None,
     ).prefetch_related(
         Prefetch("interventions", queryset=Intervention.objects.order_by("started_at"))
     )
@@ -126,8 +139,9 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             "errors": error_summary(filters) if filters.is_bound else None,
             "page": page,
             "presenters": presenters,
+            "now": timezone.now(),
             "filtered": any(
-                chosen.get(name) for name in ("ward", "start", "end", "type", "status")
+                chosen.get(name) for name in ("ward", "start", "end", "type", "status", "mine")
             ),
         },
     )
@@ -151,6 +165,7 @@ def duty_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     rows = [presenters.duty_row(entry.duty, entry.state, now) for entry in page.object_list]
+    acting = presenters.duty_actions([row.duty for row in rows], _roles(request))
     overdue = sum(1 for entry in entries if entry.state == "overdue")
     ward = next((w for w in wards if w.code == chosen.get("ward")), None)
     return render(
@@ -166,6 +181,8 @@ def duty_list(request: HttpRequest) -> HttpResponse:
             "overdue": overdue,
             "presenters": presenters,
             "can_record": _can(request, RECORD),
+            "acting": acting,
+            "duty_permissions": duty_permissions,
         },
     )
 
@@ -295,14 +312,16 @@ def _must_confirm(request: HttpRequest, check: PlanCheck) -> bool:
     return bool(check.unseen(_warnings_seen(request)))
 
 
-def _audit_plan_shown(request: HttpRequest, check: PlanCheck) -> None:
-    """A safety plan is patient-identifiable: every time the form shows one is a view."""
+def _audit_plan_shown(
+    request: HttpRequest, check: PlanCheck, where: str = "the use of force form"
+) -> None:
+    """A safety plan is patient-identifiable: every time a page shows one is a view."""
     if check.plan is not None:
         audit_view(
             actor=actor_from(request),
             organisation=_organisation(request),
             obj=check.patient,
-            summary=f"Safety plan of {check.patient.local_id} shown on the use of force form",
+            summary=f"Safety plan of {check.patient.local_id} shown on {where}",
         )
 
 
@@ -559,6 +578,10 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "interventions": interventions,
             "duties": duties,
             "open_duties": [d for d in duties if d.is_open],
+            "acting": presenters.duty_actions(
+                [d.duty for d in duties if d.is_open], _roles(request)
+            ),
+            "duty_permissions": duty_permissions,
             "timeline": presenters.timeline(incident, interventions, duties),
             "summary": presenters.act_summary(incident, show_name=can_see_names),
             "staff": list(incident.staff.select_related("user")),
@@ -690,7 +713,7 @@ def _follow_up(
     done: str,
     form_kwargs: dict[str, Any] | None = None,
     initial: dict[str, Any] | None = None,
-    context: dict[str, Any] | None = None,
+    context: dict[str, Any] | Callable[[Incident], dict[str, Any]] | None = None,
 ) -> HttpResponse:
     incident = _incident(request, pk)
     if incident.is_entered_in_error or incident.status == codes.Status.DRAFT:
@@ -701,6 +724,9 @@ def _follow_up(
             else f"{incident.reference} was entered in error",
         )
         return redirect("incidents:detail", pk=incident.pk)
+    kind = duty_kinds[0]
+    if not duty_permissions.may(_roles(request), "record", kind):
+        return _refused(request, incident, duty_permissions.refusal("record", kind))
     now = timezone.now()
     form = form_class(
         request.POST or None, now=now, when=when, initial=initial or {}, **(form_kwargs or {})
@@ -708,6 +734,8 @@ def _follow_up(
     if request.method == "POST" and form.is_valid():
         try:
             save(incident, form, now)
+        except services.DutyRefused as refusal:
+            return _refused(request, incident, str(refusal))
         except ValidationError as error:
             form.apply_problems(_problems(error))
         else:
@@ -741,7 +769,7 @@ def _follow_up(
             "title": title,
             "duty": row,
             "now": now,
-            **(context or {}),
+            **((context(incident) if callable(context) else context) or {}),
         },
     )
 
@@ -774,9 +802,33 @@ def medical_review(request: HttpRequest, pk: int) -> HttpResponse:
         title="Medical review",
         when="of the review",
         save=save,
+        template="incidents/medical_review.html",
         done="Medical review recorded",
         initial=initial,
+        context=lambda incident: _what_the_doctor_sees(request, incident),
     )
+
+
+def _what_the_doctor_sees(request: HttpRequest, incident: Incident) -> dict[str, Any]:
+    """Issue 10 finding 9: the doctor reviewing after restraint sees who the patient is, each
+    position or type of force with how long it lasted (and why prone was used), and what the
+    safety plan in force at the time says about the risks of restraint for this person."""
+    interventions = list(incident.interventions.all())
+    check = _plan_check(
+        request, incident.patient, moment=incident.started_at,
+        type_codes=[i.type_code for i in interventions],
+    )
+    # Called only when the page is drawn, so every showing of the plan is audited.
+    _audit_plan_shown(request, check, f"the medical review of {incident.reference}")
+    return {
+        **_plan_context(request, check),
+        "patient": incident.patient,  # also when the plan is not shown
+        "can_see_names": _can(request, "patients.view_identifiable"),
+        "age_then": incident.patient.age_on(timezone.localtime(incident.started_at).date())
+        if incident.started_at else None,
+        "interventions": interventions,
+        "presenters": presenters,
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -968,14 +1020,20 @@ def duty_not_required(request: HttpRequest, pk: int) -> HttpResponse:
     if not duty.is_open:
         messages.info(request, f"{duty.label} is already done or not required")
         return redirect("incidents:detail", pk=incident.pk)
+    if not duty_permissions.may(_roles(request), "not_required", duty.kind):
+        return _refused(request, incident, duty_permissions.refusal("not_required", duty.kind))
     form = NotRequiredForm(request.POST or None)
-    if submitted(
-        request,
-        form,
-        lambda: services.duty_mark_not_required(
-            actor=actor_from(request), duty=duty, reason=form.cleaned_data["reason"]
-        ),
-    ):
+    try:
+        marked = submitted(
+            request,
+            form,
+            lambda: services.duty_mark_not_required(
+                actor=actor_from(request), duty=duty, reason=form.cleaned_data["reason"]
+            ),
+        )
+    except services.DutyRefused as refusal:
+        return _refused(request, incident, str(refusal))
+    if marked:
         messages.success(request, f"{duty.label}: marked not required")
         return redirect("incidents:detail", pk=incident.pk)
     return form_page(

@@ -3,6 +3,7 @@ review invitations (the reviewer) and challenges waiting for an answer (the lead
 
 from __future__ import annotations
 
+from django.db.models import Count
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,10 @@ def overdue_actions(request: HttpRequest) -> list[AttentionItem]:
     if organisation is None:
         return []
     roles: frozenset[str] = getattr(request, "roles", frozenset())
+    # The action plan is shown only to roles that may see compliance: a count for anyone else
+    # would link to a page they are refused.
+    if not roles_allow(roles, "standards.view_assessment"):
+        return []
     today = timezone.localdate()
     href = reverse("standards:actions") + "?status=overdue"
     if roles_allow(roles, "standards.manage_assessment"):
@@ -48,7 +53,7 @@ def peer_review_invitations(request: HttpRequest) -> list[AttentionItem]:
         AttentionItem(
             title="Peer reviews to do",
             count=count,
-            href=reverse("standards:review-list"),
+            href=reverse("standards:review-list") + "#to-do",
             detail="Self-assessments another organisation has invited you to review",
         )
     ]
@@ -61,24 +66,29 @@ def challenges_to_answer(request: HttpRequest) -> list[AttentionItem]:
         getattr(request, "roles", frozenset()), "standards.manage_assessment"
     ):
         return []
-    waiting = PeerReviewResponse.objects.filter(
-        peer_review__cycle__organisation=organisation,
-        peer_review__status__in=[PeerReviewStatus.INVITED, PeerReviewStatus.SIGNED_OFF],
-        peer_review__cycle__status__in=["in_progress", "in_review"],
-        verdict=Verdict.CHALLENGE,
-        answer="",
-    ).select_related("peer_review")
-    count = waiting.count()
-    if not count:
-        return []
-    first = waiting.first()
-    assert first is not None
+    # Counted as the cycle page lists them: statements with an unanswered challenge (two
+    # reviewers challenging one statement is one statement to answer), one card per cycle.
+    waiting = (
+        PeerReviewResponse.objects.filter(
+            peer_review__cycle__organisation=organisation,
+            peer_review__status__in=[PeerReviewStatus.INVITED, PeerReviewStatus.SIGNED_OFF],
+            peer_review__cycle__status__in=["in_progress", "in_review"],
+            verdict=Verdict.CHALLENGE,
+            answer="",
+        )
+        .values("peer_review__cycle_id", "peer_review__cycle__name")
+        .annotate(statements=Count("assessment_id", distinct=True))
+        .order_by("peer_review__cycle__name")
+    )
+    several = len(waiting) > 1
     return [
         AttentionItem(
-            title="Peer review challenges to answer",
-            count=count,
-            href=reverse("standards:cycle", kwargs={"pk": first.peer_review.cycle_id})
-            + "?filter=challenged",
-            detail="A peer reviewer has challenged statements of your self-assessment",
+            title="Peer review challenges to answer"
+            + (f" ({cycle['peer_review__cycle__name']})" if several else ""),
+            count=cycle["statements"],
+            href=reverse("standards:cycle", kwargs={"pk": cycle["peer_review__cycle_id"]})
+            + "?filter=challenged#statements",
+            detail="Statements of your self-assessment a peer reviewer has challenged",
         )
+        for cycle in waiting
     ]

@@ -34,6 +34,11 @@ class StandardsEdition(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.code})"
 
+    @property
+    def described(self) -> str:
+        """Which edition, in words for people: "Draft of 14 December 2019"."""
+        return f"{self.status.capitalize()} of {self.published.day} {self.published:%B %Y}"
+
 
 class ComplianceStatement(models.Model):
     """A numbered compliance statement (``1.4.1.III``) of one edition."""

@@ -257,7 +257,11 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "peer_reviews": list(
                 cycle.peer_reviews.select_related("reviewer", "reviewer_organisation")
             ),
-            "challenges": selectors.unanswered_challenges(cycle).count(),
+            # statements challenged, as the home page and ?filter=challenged count them
+            "challenges": selectors.unanswered_challenges(cycle)
+            .values("assessment_id")
+            .distinct()
+            .count(),
         },
     )
 

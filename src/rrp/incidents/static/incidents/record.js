@@ -1,11 +1,14 @@
 // Progressive disclosure on the recording form. Without JavaScript every field shows and the
 // form works the same; with it, a row shows the drug, dose and route only for chemical
-// restraint, the higher-risk box only for rapid tranquillisation, and the later end date only
-// for types that can last for days. A part that already holds an answer or a problem stays.
+// restraint, the higher-risk box only for rapid tranquillisation, the later end date only
+// for types that can last for days, and why prone was used only for prone restraint. A part
+// that already holds an answer or a problem stays. The server checks each of them whatever
+// is shown.
 const CHEMICAL = new Set(['14', '15', '16', '17'])
 const RAPID = new Set(['14'])
 const LONG = new Set(['04', '05', '06'])
-const WANTED = { chemical: CHEMICAL, rapid: RAPID, long: LONG }
+const PRONE = new Set(['01'])
+const WANTED = { chemical: CHEMICAL, rapid: RAPID, long: LONG, prone: PRONE }
 
 function holdsAnswer (part) {
   if (part.querySelector('.nhsuk-error-message')) return true
