@@ -36,8 +36,12 @@ def cards_on_the_home_page(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def boxes(page: Page, selector: str) -> list[dict[str, float]]:
-    return [page.locator(selector).nth(i).bounding_box() or {}
-            for i in range(page.locator(selector).count())]
+    found = []
+    for i in range(page.locator(selector).count()):
+        box = page.locator(selector).nth(i).bounding_box()
+        assert box is not None, f"{selector} number {i + 1} is not shown"
+        found.append({"x": box["x"], "y": box["y"], "height": box["height"]})
+    return found
 
 
 def test_an_urgent_card_and_the_card_beside_it_line_up(

@@ -59,7 +59,8 @@ def test_every_incident_page_passes_the_accessibility_check(
     visit: Callable[[str], Page], checked: Callable[[Page], Page],
 ) -> None:
     incident = restraint_then_seclusion
-    sign_in_as("rrp_lead", full_name="Grace Mensah")
+    # A lead who is also a doctor: only a doctor records a medical review (ADR 7).
+    sign_in_as("rrp_lead", roles=("rrp_lead", "doctor"), full_name="Grace Mensah")
     duty = incident.duties.filter(kind="care_plan_review").first() or incident.duties.first()
     base = f"/uses-of-force/{incident.pk}"
     forms = [

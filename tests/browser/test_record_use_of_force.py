@@ -128,6 +128,9 @@ def test_a_nurse_records_a_restraint_in_under_forty_interactions(
     act.choose(force_row(page, 1).get_by_label("Type or position"), label="Prone (face down)")
     act.fill(force_row(page, 1).get_by_label("Started"), "1320")
     act.fill(force_row(page, 1).get_by_label("Ended", exact=True), "13:24")
+    # Prone restraint is asked why (issue 10): the question shows once prone is chosen.
+    act.fill(force_row(page, 1).get_by_label("why was the patient held prone?"),
+             "Fell face down during the standing hold; turned as soon as it was safe")
     act.choose(force_row(page, 2).get_by_label("Type or position"), label="Supine (face up)")
     act.fill(force_row(page, 2).get_by_label("Started"), "13:24")
     act.fill(force_row(page, 2).get_by_label("Ended", exact=True), "1330")
@@ -196,7 +199,9 @@ def test_a_nurse_records_a_restraint_in_under_forty_interactions(
     expect(rows.nth(1)).to_contain_text("Medical review within 1 hour of restraint")
     expect(rows.nth(1)).to_contain_text(incident.reference)
     expect(rows.nth(2)).to_contain_text("Physical observations")
-    expect(rows.nth(1).get_by_role("link", name="Record medical review")).to_be_visible()
+    # A doctor records the medical review (ADR 7): the nurse is told so, not offered a link
+    expect(rows.nth(1)).to_contain_text("A doctor records this")
+    expect(rows.nth(1).get_by_role("link", name="Record medical review")).to_have_count(0)
 
 
 def test_the_error_summary_links_to_an_end_time_before_its_start(

@@ -99,6 +99,8 @@ def test_a_nurse_sees_the_plan_and_its_warning_and_submits_a_prone_restraint_any
     act.choose(force_row(page, 1).get_by_label("Type or position"), label="Prone (face down)")
     act.fill(force_row(page, 1).get_by_label("Started"), "1320")
     act.fill(force_row(page, 1).get_by_label("Ended", exact=True), "1326")
+    act.fill(force_row(page, 1).get_by_label("why was the patient held prone?"),
+             "Jo went to the floor face down while hitting out; turned once it was safe")
     act.choose(page.get_by_label("Main reason force was used"),
                label="Prevent a patient being violent to others")
     act.tick(page.get_by_label("Verbal de-escalation: calm talking, listening, negotiating"),

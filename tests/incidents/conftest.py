@@ -170,3 +170,17 @@ def duty_named(duties: list[dict[str, Any]], name: str, sequence: int = 1) -> di
     matches = [d for d in duties if d["duty"] == name and d["sequence"] == sequence]
     assert len(matches) == 1, f"{name} {sequence} in {[d['duty'] for d in duties]}"
     return matches[0]
+
+
+@pytest.fixture
+def oak_nurse(organisation: Any, ward: Any) -> Any:
+    """Ada Okafor, staff nurse on Oak Ward (tests/incidents/pages.py)."""
+    from incidents.pages import add_oak_nurse
+
+    return add_oak_nurse(organisation, ward)
+
+
+@pytest.fixture
+def nurse_client(oak_nurse: Any, client_for: Any, organisation: Any) -> Any:
+    """The Oak Ward nurse, signed in."""
+    return client_for(oak_nurse, organisation)

@@ -11,23 +11,13 @@ from typing import Any
 import pytest
 
 from incidents.conftest import LONDON, NOW, at, iso, problems_of
-from incidents.pages import add_oak_nurse, error_links, form_from, text_of
+from incidents.pages import error_links, form_from, text_of
 from rrp.incidents import services
 from rrp.incidents.inputs import IncidentInput, InterventionInput, StaffInput
 from rrp.incidents.models import Duty, Incident
 
 URL = "/uses-of-force/record/"
 ROWS = {"interventions-rows": "4", "staff-rows": "5", "others-rows": "1", "injuries-rows": "1"}
-
-
-@pytest.fixture
-def oak_nurse(organisation: Any, ward: Any) -> Any:
-    return add_oak_nurse(organisation, ward)
-
-
-@pytest.fixture
-def nurse_client(oak_nurse: Any, client_for: Any, organisation: Any) -> Any:
-    return client_for(oak_nurse, organisation)
 
 
 def bare(patient: Any, **more: Any) -> dict[str, Any]:

@@ -88,3 +88,12 @@ def test_only_records_that_started_in_the_range_are_included(
     assert [r["reference"] for r in rows(organisation, *OCTOBER)] == [kept.reference]
     assert rows(organisation, dt.date(2026, 10, 6), dt.date(2026, 10, 31)) == []
     assert len(rows(organisation, dt.date(2026, 10, 5), dt.date(2026, 10, 5))) == 1
+
+
+def test_what_staff_typed_never_runs_as_a_formula_in_a_spreadsheet(record: Any,
+                                                                    organisation: Any) -> None:
+    """Issue 11: an outcome typed as =HYPERLINK(...) reached the CSV as a live formula."""
+    record(outcome='=HYPERLINK("http://evil.example","Click")', description="@SUM(A1:A9)")
+    row = rows(organisation, *OCTOBER)[0]
+    assert row["m_outcome"] == '\'=HYPERLINK("http://evil.example","Click")'
+    assert not any(cell.startswith(("=", "+", "@")) for cell in row.values())

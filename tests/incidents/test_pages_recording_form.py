@@ -11,20 +11,10 @@ from typing import Any
 import pytest
 
 from incidents.conftest import LONDON
-from incidents.pages import add_oak_nurse, error_items, error_links, restraint_form, text_of
+from incidents.pages import error_items, error_links, restraint_form, text_of
 from rrp.incidents.models import Duty, Incident
 
 URL = "/uses-of-force/record/"
-
-
-@pytest.fixture
-def oak_nurse(organisation: Any, ward: Any) -> Any:
-    return add_oak_nurse(organisation, ward)
-
-
-@pytest.fixture
-def nurse_client(oak_nurse: Any, client_for: Any, organisation: Any) -> Any:
-    return client_for(oak_nurse, organisation)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 
 from careplans.conftest import plan_input
 from incidents.conftest import LONDON
-from incidents.pages import add_oak_nurse, restraint_form, text_of
+from incidents.pages import restraint_form, text_of
 from rrp.audit.models import AuditEvent
 from rrp.audit.services import Actor
 from rrp.careplans import services as careplans
@@ -32,16 +32,6 @@ THE_PLAN = (
     "Short sentences; give time to answer",  # communication
     "Standing restraint",  # preferred if needed
 )
-
-
-@pytest.fixture
-def oak_nurse(organisation: Any, ward: Any) -> Any:
-    return add_oak_nurse(organisation, ward)
-
-
-@pytest.fixture
-def nurse_client(oak_nurse: Any, client_for: Any, organisation: Any) -> Any:
-    return client_for(oak_nurse, organisation)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 
 from careplans.conftest import plan_input
 from incidents.conftest import LONDON
-from incidents.pages import add_oak_nurse, error_links, form_from, restraint_form, text_of
+from incidents.pages import error_links, form_from, restraint_form, text_of
 from rrp.audit.services import Actor
 from rrp.careplans import services as careplans
 from rrp.incidents.models import Incident
@@ -25,16 +25,6 @@ AGREED = {
     "interventions-1-type_code": "10",
     "description": "Held standing, then guided to the floor on his side",
 }
-
-
-@pytest.fixture
-def oak_nurse(organisation: Any, ward: Any) -> Any:
-    return add_oak_nurse(organisation, ward)
-
-
-@pytest.fixture
-def nurse_client(oak_nurse: Any, client_for: Any, organisation: Any) -> Any:
-    return client_for(oak_nurse, organisation)
 
 
 @pytest.fixture

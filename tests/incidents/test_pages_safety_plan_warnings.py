@@ -14,22 +14,12 @@ import pytest
 
 from careplans.conftest import plan_input
 from incidents.conftest import LONDON
-from incidents.pages import add_oak_nurse, form_from, restraint_form, text_of
+from incidents.pages import form_from, restraint_form, text_of
 from rrp.audit.services import Actor
 from rrp.careplans import services as careplans
 from rrp.incidents.models import Incident
 
 URL = "/uses-of-force/record/"
-
-
-@pytest.fixture
-def oak_nurse(organisation: Any, ward: Any) -> Any:
-    return add_oak_nurse(organisation, ward)
-
-
-@pytest.fixture
-def nurse_client(oak_nurse: Any, client_for: Any, organisation: Any) -> Any:
-    return client_for(oak_nurse, organisation)
 
 
 @pytest.fixture

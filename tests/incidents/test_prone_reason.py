@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from incidents.conftest import at, iso, problems_of, restraint_body
-from incidents.pages import add_oak_nurse, error_links, form_from, restraint_form, text_of
+from incidents.pages import error_links, form_from, restraint_form, text_of
 from rrp.audit.services import Actor
 from rrp.incidents import services
 from rrp.incidents.exports import use_of_force_export
@@ -23,16 +23,6 @@ from rrp.incidents.models import Incident
 
 URL = "/uses-of-force/record/"
 WHY = "Hitting out on the floor; could not be held seated or standing safely"
-
-
-@pytest.fixture
-def oak_nurse(organisation: Any, ward: Any) -> Any:
-    return add_oak_nurse(organisation, ward)
-
-
-@pytest.fixture
-def nurse_client(oak_nurse: Any, client_for: Any, organisation: Any) -> Any:
-    return client_for(oak_nurse, organisation)
 
 
 def test_the_form_asks_why_prone_was_used_on_each_row(

@@ -280,3 +280,22 @@ def test_a_file_that_is_not_text_is_refused(make_user: Any, ward: Any, client_fo
     upload = SimpleUploadedFile("bed-days.xlsx", b"PK\x03\x04\xff\xfe\x00", "application/zip")
     page = client.post("/bed-days/import/", {"file": upload})
     assert "The file must be a CSV saved as UTF-8 text" in page.content.decode()
+
+
+def test_a_file_over_the_size_limit_is_refused_whole_never_cut(
+    make_user: Any, ward: Any, client_for: Any
+) -> None:
+    """Issue 11: a file cut at 2,000,000 bytes stored "12" for a row "W1,2026-02,1234" and lost
+    the next row, then reported success."""
+    from rrp.organisations.forms import MAX_BED_DAYS_CSV_BYTES
+
+    client = client_for(make_user("ward_manager"))
+    head = "ward,month,bed_days\n"
+    filler = "# " + "x" * 60 + "\n"
+    text = head + filler * (MAX_BED_DAYS_CSV_BYTES // len(filler)) + "OAK,2026-02,1234\n"
+    assert len(text.encode()) > MAX_BED_DAYS_CSV_BYTES
+    upload = SimpleUploadedFile("bed-days.csv", text.encode(), "text/csv")
+    page = client.post("/bed-days/import/", {"file": upload}).content.decode()
+    assert "The file was not imported" in page
+    assert "can be at most 2,000,000 bytes" in page
+    assert not OccupiedBedDays.objects.exists()

@@ -187,3 +187,19 @@ def test_pages_cannot_be_framed_or_sniffed(client: Any) -> None:
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_and_api_answers_with_patient_data_are_never_cached(
+    client_as: Any, api_client_as: Any, make_patient: Any
+) -> None:
+    """Issue 11: a shared ward PC's cache must not keep patient pages."""
+    patient = make_patient()
+    nurse = client_as("ward_staff")
+    for path in ("/", "/patients/", f"/patients/{patient.pk}/"):
+        response = nurse.get(path)
+        assert response.status_code == 200, path
+        assert response["Cache-Control"] == "no-store", path
+    api = api_client_as("ward_staff")
+    answer = api.get(f"/api/v1/patients/{patient.pk}")
+    assert answer.status_code == 200
+    assert answer["Cache-Control"] == "no-store"

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from rrp.accounts.models import ApiToken, hash_token, new_token_value
 from rrp.audit.models import AuditAction
@@ -27,7 +32,8 @@ def token_issue(
         raise ValidationError({"org": f"{user.get_username()} has no role in {organisation}"})
     value = new_token_value()
     token = ApiToken.objects.create(
-        user=user, organisation=organisation, token_hash=hash_token(value), hint=value[:10]
+        user_id=user.pk, organisation=organisation, token_hash=hash_token(value), hint=value[:10],
+        expires_at=timezone.now() + dt.timedelta(days=settings.TOKEN_DAYS),
     )
     audit_record(
         actor=actor,
@@ -37,3 +43,30 @@ def token_issue(
         summary=f"API token {token.hint}... issued to {user.get_username()}",
     )
     return value
+
+
+def tokens_of(user: AbstractBaseUser) -> QuerySet[ApiToken]:
+    """A person's own tokens, newest first."""
+    return ApiToken.objects.filter(user_id=user.pk).select_related("organisation")
+
+
+def tokens_in(organisation: Organisation) -> QuerySet[ApiToken]:
+    """Every token issued for the organisation, for its administrators."""
+    return ApiToken.objects.filter(organisation=organisation).select_related("user")
+
+
+@transaction.atomic
+def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
+    """Stop a token working at once. Revoking one already revoked changes nothing."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is not None:
+        return token
+    token.revoked_at = timezone.now()
+    user = actor.user if actor.user is not None and actor.user.is_authenticated else None
+    token.revoked_by = user  # type: ignore[assignment]
+    token.save(update_fields=["revoked_at", "revoked_by"])
+    audit_record(
+        actor=actor, action=AuditAction.TOKEN_REVOKED, organisation=token.organisation,
+        obj=token, summary=f"API token {token.hint}... of {token.user.get_username()} revoked",
+    )
+    return token

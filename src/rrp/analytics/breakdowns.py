@@ -299,9 +299,21 @@ def prone_detail(cells: Cells, longest_minutes: float | None, rule: Rule) -> Pro
             longest = str(disclosure.half_up(longest_minutes))
             unit = "minute" if longest == "1" else "minutes"
             durations.notes.append(f"The longest prone restraint lasted {longest} {unit}.")
-    recorded = by_reason.get("recorded", Cell()).interventions
-    share = _published_percentage(recorded, count, rule)[1] if count else ""
-    total = str(count) if rule is None else str(disclosure.suppress_count(count, rule))
+    # The headline share is the table's, so the two never disagree (outside the treating team
+    # both come from the published counts). When the recorded count is hidden so is its share:
+    # it is also the share not recorded (100 less it), and would give a hidden count away.
+    # The headline count is the table's total too (which the table may hide to protect a
+    # cell).
+    assert durations.total is not None and reasons.total is not None
+    total = durations.total.shown["interventions"]
+    recorded_row = next(r for r in reasons.rows if r.key == "recorded")
+    share = ""
+    if count:
+        share = recorded_row.shown["share"]
+        hidden = (recorded_row.values["interventions"] is None
+                  or reasons.total.values["interventions"] is None)
+        if rule is not None and hidden:
+            share = rule.symbol
     return ProneDetail(count, total, longest, share, durations, reasons)
 
 

@@ -27,10 +27,8 @@ the SVG is given `role="img"` and a name: the table beside it carries the number
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import html
-import io
 import json
 import math
 import re
@@ -43,6 +41,7 @@ from typing import Any, Final
 from django.core.cache import caches
 
 from rrp.analytics.breakdowns import Row, Table, thousands
+from rrp.core.spreadsheets import csv_text
 
 FONT: Final = "Arial, Helvetica, sans-serif"
 NHS_BLUE: Final = "#005EB8"
@@ -150,12 +149,11 @@ class Chart:
 def table_csv(table: Table) -> str:
     """The table as CSV: the category column and every column, as shown (suppressed cells
     as the rule's symbol)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([table.label_heading, *(heading for _, heading in table.columns)])
-    for row in [*table.rows, *([table.total] if table.total else [])]:
-        writer.writerow([row.label, *(row.shown.get(key, "") for key, _ in table.columns)])
-    return out.getvalue()
+    return csv_text(
+        [table.label_heading, *(heading for _, heading in table.columns)],
+        ([row.label, *(row.shown.get(key, "") for key, _ in table.columns)]
+         for row in [*table.rows, *([table.total] if table.total else [])]),
+    )
 
 
 # -- rendering ------------------------------------------------------------------------------

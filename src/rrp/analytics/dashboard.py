@@ -810,6 +810,8 @@ def recent_prone(
         .select_related("incident__ward")
         .order_by("-started_at", "-pk")[:limit]
     )
+    # A submitted record always has its start (only a draft may lack one, and drafts have no
+    # facts), hence the ignore on started_at.
     restraints = [
         ProneRestraint(
             incident_id=i.incident_id, reference=i.incident.reference,

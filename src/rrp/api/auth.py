@@ -17,7 +17,8 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = (
             ApiToken.objects.select_related("user", "organisation")
-            .filter(token_hash=hash_token(token), revoked_at__isnull=True)
+            .filter(token_hash=hash_token(token), revoked_at__isnull=True,
+                    expires_at__gt=timezone.now())
             .first()
         )
         if found is None or not found.user.is_active:

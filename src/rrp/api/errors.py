@@ -14,7 +14,7 @@ def problems_from(
     error: ValidationError, prefix: tuple[str, ...] = ("body",)
 ) -> list[dict[str, Any]]:
     if hasattr(error, "error_dict"):
-        out = []
+        out: list[dict[str, Any]] = []
         for field, errors in error.message_dict.items():
             path = field.split(".") if field != "__all__" else []
             loc = list(prefix) + [int(p) if p.isdigit() else p for p in path]

@@ -80,9 +80,9 @@ def audit_record(
     user = actor.user if actor.user is not None and actor.user.is_authenticated else None
     event = AuditEvent(
         occurred_at=timezone.now(),
-        actor=user,
+        actor_id=user.pk if user is not None else None,
         actor_username=actor.username,
-        organisation=organisation,
+        organisation_id=organisation.pk if organisation is not None else None,
         action=str(action),
         object_type=object_type,
         object_id=str(object_id),

@@ -17,6 +17,7 @@ RRP_ASSETS_DIR     the NHS.UK frontend build `make assets` made, read by `rrp co
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from csp.constants import NONCE, NONE, SELF
 
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "rrp.organisations.middleware.CurrentOrganisationMiddleware",
     "rrp.accounts.middleware.LoginRequiredMiddleware",
+    "rrp.core.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "rrp.config.urls"
@@ -112,6 +114,7 @@ TEMPLATES = [
 ]
 
 _db = parse_database_url(env_str("RRP_DATABASE_URL", f"sqlite:///{VAR_DIR / 'rrp.sqlite3'}"))
+DATABASES: dict[str, dict[str, Any]]
 if _db.engine == "sqlite":
     DATABASES = {
         "default": {
@@ -184,6 +187,8 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 # Idle session timeout: 30 minutes of inactivity signs the user out (shared ward PCs).
 SESSION_COOKIE_AGE = env_int("RRP_SESSION_IDLE_SECONDS", 30 * 60)
+# API tokens stop working this many days after they are issued (issue 11).
+TOKEN_DAYS = env_int("RRP_TOKEN_DAYS", 90)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

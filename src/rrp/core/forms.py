@@ -136,7 +136,7 @@ def error_summary(form: forms.Form) -> dict[str, Any] | None:
     """The NHS.UK error summary: every problem, each linking to its field."""
     if not form.errors:
         return None
-    items = []
+    items: list[dict[str, str]] = []
     for name, errors in form.errors.items():
         if name == "__all__":
             items.extend({"text": str(e)} for e in errors)

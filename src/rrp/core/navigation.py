@@ -34,7 +34,7 @@ NAVIGATION: list[NavEntry] = [
 
 
 def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
-    roles = getattr(request, "roles", frozenset())
+    roles: frozenset[str] = getattr(request, "roles", frozenset())
     if not roles:
         return []
     items = []

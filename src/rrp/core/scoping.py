@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
@@ -27,5 +28,5 @@ def get_in_organisation(queryset: models.QuerySet[M], organisation: Any, **looku
         raise Http404("No organisation")
     try:
         return queryset.filter(organisation=organisation).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404("Not found") from None

@@ -82,7 +82,7 @@ RELIGIONS = [(c.Religion.CHRISTIAN, 40), (c.Religion.NONE, 35), (c.Religion.MUSL
 ORIENTATIONS = [(c.SexualOrientation.HETEROSEXUAL, 78), (c.SexualOrientation.GAY_LESBIAN, 4),
                 (c.SexualOrientation.BISEXUAL, 4), (c.SexualOrientation.OTHER, 1),
                 (c.NOT_KNOWN, 9), (c.PREFERS_NOT_TO_SAY, 4)]
-DISORDERS = {
+DISORDERS: dict[str, list[tuple[str, int]]] = {
     ServiceType.ADULT_ACUTE: [
         ("F20-F29", 45), ("F30-F39", 30), ("F60-F69", 12), ("F10-F19", 8), ("F40-F48", 5)
     ],
@@ -92,7 +92,7 @@ DISORDERS = {
     ServiceType.FORENSIC: [("F20-F29", 65), ("F60-F69", 25), ("F30-F39", 10)],
     ServiceType.CAMHS: [("F50-F59", 30), ("F30-F39", 30), ("F90-F98", 20), ("F40-F48", 20)],
 }
-LEGAL_STATUS = {
+LEGAL_STATUS: dict[str, list[tuple[str, int]]] = {
     ServiceType.ADULT_ACUTE: [("03", 45), ("02", 30), ("01", 20), ("20", 5)],
     ServiceType.PICU: [("03", 70), ("02", 25), ("09", 5)],
     ServiceType.OLDER_ADULT: [("02", 40), ("03", 35), ("01", 25)],
@@ -129,11 +129,13 @@ def make_patient(rng: random.Random, organisation: Organisation, plan: WardPlan,
     born = today - dt.timedelta(days=age * 365 + rng.randrange(365))
     pregnant = c.Pregnancy.NOT_APPLICABLE if sex == "male" else weighted(
         rng, [(c.Pregnancy.NEITHER, 90), (c.Pregnancy.PREGNANT, 2), (c.NOT_KNOWN, 8)])
-    ld = {
+    ld_by_service: dict[str, str] = {
         ServiceType.LEARNING_DISABILITY_AUTISM: weighted(
             rng, [("learning_disability", 40), ("autism", 25), ("both", 35)]),
-    }.get(plan.service_type, weighted(rng, [("neither", 85), ("autism", 6),
-                                            ("learning_disability", 3), (c.NOT_KNOWN, 6)]))
+    }
+    ld = ld_by_service.get(plan.service_type, weighted(rng, [("neither", 85), ("autism", 6),
+                                                           ("learning_disability", 3),
+                                                           (c.NOT_KNOWN, 6)]))
     return Patient(
         organisation=organisation,
         local_id=f"NG{number:05d}",

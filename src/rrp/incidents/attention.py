@@ -82,7 +82,7 @@ def duties_needing_action(request: HttpRequest) -> list[AttentionItem]:
 
 @register
 def escalations(request: HttpRequest) -> list[AttentionItem]:
-    roles = getattr(request, "roles", frozenset())
+    roles: frozenset[str] = getattr(request, "roles", frozenset())
     if Role.RRP_LEAD not in roles:
         return []
     waiting = Escalation.objects.for_organisation(request.organisation).filter(  # type: ignore[attr-defined]
@@ -100,7 +100,7 @@ def escalations(request: HttpRequest) -> list[AttentionItem]:
 
 @register
 def records_to_review(request: HttpRequest) -> list[AttentionItem]:
-    roles = getattr(request, "roles", frozenset())
+    roles: frozenset[str] = getattr(request, "roles", frozenset())
     if not roles & {Role.WARD_MANAGER, Role.RRP_LEAD}:
         return []
     organisation = request.organisation  # type: ignore[attr-defined]

@@ -1056,6 +1056,7 @@ class _Bulk:
         if duty is not None:
             problems = duty_rules.completion_problems(
                 duty.kind, duty.due_at, at, late_reason or None, max(now, at), self.policy)
+            assert incident.started_at is not None  # the demo writes no undated draft
             if problems or at < incident.started_at or at > now + FUTURE_GRACE:
                 raise ValueError(f"{incident.reference} {duty.kind}: {problems}")
             duty.completed_at = at
@@ -1255,7 +1256,9 @@ class _Writer:
         # fall due at the very start (a seclusion that reaches 12 hours in 48 across earlier
         # incidents calls its MDT review at once), so "a little before it was due" is clamped
         # to the start: the demo must never write what its own services reject.
-        moment = max(moment, _next_minute(duty.incident.started_at))
+        started = duty.incident.started_at
+        assert started is not None  # duties start only at submission, which needs a time
+        moment = max(moment, _next_minute(started))
         return moment.replace(second=0, microsecond=0)
 
     def _late_reason(self, rng: random.Random, kind: str, moment: dt.datetime,

@@ -1024,7 +1024,7 @@ def completion_problems(
     """
     if duty_kind not in DUTY_KINDS:
         raise ValueError(f"Unknown duty kind {duty_kind!r}.")
-    kind: DutyKind = duty_kind  # narrowed by the check above
+    kind = cast(DutyKind, duty_kind)  # narrowed by the check above
     due_at = _require_aware("due_at", due_at)
     completed_at = _require_aware("completed_at", completed_at)
     now = _require_aware("now", now)

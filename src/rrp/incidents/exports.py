@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from rrp.audit.models import AuditAction
 from rrp.audit.services import Actor, audit_record
+from rrp.core import spreadsheets
 from rrp.incidents import codes
 from rrp.incidents.models import Debrief, Incident, Injury, Intervention
 from rrp.organisations.bed_days import next_month
@@ -252,12 +253,9 @@ def mhsds_tables(organisation: Organisation, month: dt.date) -> MhsdsTables:
 
 
 def csv_text(fields: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
-    """RFC 4180 CSV with a header row of exactly `fields`."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(fields), extrasaction="raise")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+    """RFC 4180 CSV with a header row of exactly `fields`; text that a spreadsheet would run
+    as a formula is neutralised (issue 11)."""
+    return spreadsheets.csv_text(fields, rows)
 
 
 @dataclass(frozen=True)
@@ -330,7 +328,7 @@ def _read_table(path: Path, fields: Sequence[str]) -> list[dict[str, str]]:
                 f"{path.name} does not have the MHSDS columns: expected "
                 f"{', '.join(fields)}; found {', '.join(reader.fieldnames or ['nothing'])}"
             )
-        return [dict(row) for row in reader]
+        return [{k: spreadsheets.unsafe_cell(v) for k, v in row.items()} for row in reader]
 
 
 def read_mhsds_export(directory: Path | str, month: dt.date | None = None) -> MhsdsExportData:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from rrp.core.text import bidi_problem
 from rrp.incidents import codes
 from rrp.incidents.inputs import IncidentInput
 
@@ -136,6 +137,10 @@ def incident_problems(
         path = f"staff.{index}"
         if complete and not person.name.strip():
             add(f"{path}.name", "Enter the staff member's name")
+        for part in ("name", "job_title"):
+            problem = bidi_problem(getattr(person, part))
+            if problem:
+                add(f"{path}.{part}", problem)
         if complete and not person.job_title.strip():
             add(f"{path}.job_title", "Enter the staff member's job title")
         if person.role not in codes.StaffRole.values and (complete or person.role):

@@ -46,11 +46,27 @@ class BedDaysForm(forms.Form):
             raise forms.ValidationError(str(error)) from None
 
 
+# An import is whole or nothing (issue 11: a file cut at this size once stored "12" for
+# "1234"): a larger file is refused, never read in part. Years of monthly figures for every
+# ward of a large trust fit in a small fraction of it.
+MAX_BED_DAYS_CSV_BYTES = 2_000_000
+
+
 class BedDaysImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
-        help_text="Columns ward, month, bed_days: for example OAK,2026-10,512",
+        help_text="Columns ward, month, bed_days: for example OAK,2026-10,512. At most 2 MB.",
     )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BED_DAYS_CSV_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size:,} bytes; a bed days file can be at most "
+                f"{MAX_BED_DAYS_CSV_BYTES:,} bytes (2 MB). Nothing was imported: split it "
+                "into smaller files, for example one a year."
+            )
+        return upload
 
 
 class MemberForm(forms.Form):

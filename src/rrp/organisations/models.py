@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 
+from rrp.core.text import no_bidi_controls
+
 
 class Sector(models.TextChoices):
     NHS = "nhs", "NHS trust"
@@ -49,7 +51,7 @@ ward_code_validator = RegexValidator(
 
 
 class Organisation(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[no_bidi_controls])
     ods_code = models.CharField(
         "ODS code", max_length=6, unique=True, validators=[ods_code_validator]
     )
@@ -65,8 +67,8 @@ class Organisation(models.Model):
 
 class Site(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="sites")
-    name = models.CharField(max_length=200)
-    code = models.CharField(max_length=16, blank=True)
+    name = models.CharField(max_length=200, validators=[no_bidi_controls])
+    code = models.CharField(max_length=16, blank=True, validators=[no_bidi_controls])
 
     class Meta:
         ordering = ["name"]
@@ -84,7 +86,7 @@ class Ward(models.Model):
         Site, null=True, blank=True, on_delete=models.PROTECT, related_name="wards"
     )
     code = models.CharField(max_length=16, validators=[ward_code_validator])
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[no_bidi_controls])
     service_type = models.CharField(max_length=24, choices=ServiceType.choices)
     beds = models.PositiveSmallIntegerField("number of beds", validators=[MinValueValidator(1)])
     is_open = models.BooleanField("open", default=True)

@@ -19,6 +19,7 @@ PERMISSION_ROLES: dict[str, frozenset[str]] = {
     "organisations.enter_bed_days": frozenset({Role.ORG_ADMIN, Role.WARD_MANAGER, Role.RRP_LEAD}),
     "organisations.view_members": frozenset({Role.ORG_ADMIN, Role.RRP_LEAD}),
     "audit.view_auditevent": frozenset({Role.ORG_ADMIN}),
+    "accounts.manage_tokens": frozenset({Role.ORG_ADMIN}),  # see and revoke anyone's API tokens
     "incidents.export": frozenset({Role.RRP_LEAD, Role.ORG_ADMIN, Role.WARD_MANAGER}),
     "incidents.view_incident": CLINICAL,
     "incidents.record_incident": CLINICAL,

@@ -114,7 +114,7 @@ def bed_days_import(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            text = upload.read(2_000_000).decode("utf-8-sig")
+            text = upload.read().decode("utf-8-sig")  # the form refused a file too large
         except UnicodeDecodeError:
             problems = ["The file must be a CSV saved as UTF-8 text"]
         else:
@@ -126,7 +126,7 @@ def bed_days_import(request: HttpRequest) -> HttpResponse:
                 return redirect("organisations:bed-days")
             problems = [f"Line {p.line}: {p.message}" if p.line else p.message for p in found]
     else:
-        problems = ["Choose a CSV file to import"]
+        problems = [str(e) for e in form.errors.get("file") or ["Choose a CSV file to import"]]
     return render(
         request,
         "organisations/bed_days.html",

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import models
 
 from rrp.core.scoping import OrganisationScopedQuerySet
+from rrp.core.text import no_bidi_controls
 from rrp.patients import characteristics as c
 from rrp.patients.nhs_number import format_nhs_number
 
@@ -15,10 +16,10 @@ class Patient(models.Model):
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="patients"
     )
-    local_id = models.CharField("local identifier", max_length=32)
+    local_id = models.CharField("local identifier", max_length=32, validators=[no_bidi_controls])
     nhs_number = models.CharField("NHS number", max_length=10, blank=True, default="")
-    given_name = models.CharField(max_length=100, blank=True)
-    family_name = models.CharField(max_length=100, blank=True)
+    given_name = models.CharField(max_length=100, blank=True, validators=[no_bidi_controls])
+    family_name = models.CharField(max_length=100, blank=True, validators=[no_bidi_controls])
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=24, choices=c.Sex.choices, default=c.NOT_KNOWN)
     gender_same_as_birth = models.CharField(

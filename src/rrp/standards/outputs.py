@@ -17,6 +17,7 @@ from typing import IO, Any, BinaryIO, Final
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from rrp.core.spreadsheets import csv_text, unsafe_cell
 from rrp.standards import rules, storage
 from rrp.standards.models import (
     ActionPlanItem,
@@ -35,7 +36,6 @@ from rrp.standards.uploads import UploadRejected, check_upload, decode_text
 PRINT_CSS: Final = Path(__file__).resolve().parent / "static" / "standards" / "print.css"
 MAX_IMPORT_ROWS: Final = 2000
 # Spreadsheet programs run a cell starting with one of these as a formula (CSV injection).
-_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 
 EXPORT_COLUMNS: Final = (
     ("statement", "Statement"),
@@ -122,18 +122,6 @@ INDEX_COLUMNS: Final = (
 )
 
 
-def safe_cell(value: str) -> str:
-    """Neutralise a cell a spreadsheet would run as a formula, as OWASP advises."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-def unsafe_cell(value: str) -> str:
-    """Undo safe_cell on import."""
-    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
-        return value[1:]
-    return value
-
-
 def evidence_file_name(evidence: Evidence) -> str:
     """The name an evidence file has inside the pack: its reference and a tidy original name."""
     stem, _, extension = evidence.original_name.rpartition(".")
@@ -213,12 +201,7 @@ def statement_index_rows(cycle: AssessmentCycle, *, today: dt.date) -> Iterator[
 
 
 def _csv_text(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([safe_cell(str(cell)) for cell in row])
-    return buffer.getvalue()
+    return csv_text(list(header), ([str(cell) for cell in row] for row in rows))
 
 
 def statement_index_csv(cycle: AssessmentCycle, *, today: dt.date) -> str:

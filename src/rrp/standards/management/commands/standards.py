@@ -9,7 +9,6 @@ rrp standards editions                 editions loaded and editions shipped
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from rrp.core.cli import ProvisioningCommand, cli_actor
+from rrp.core.spreadsheets import csv_text
 from rrp.standards.catalogue import available_editions
 from rrp.standards.models import ComplianceStatement, StandardsEdition
 from rrp.standards.services import edition_load
@@ -84,8 +84,7 @@ class Command(ProvisioningCommand):
         if output_format == "json":
             sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
             return
-        writer = csv.DictWriter(
-            sys.stdout, fieldnames=EXPORT_FIELDS, extrasaction="ignore", lineterminator="\n"
-        )
-        writer.writeheader()
-        writer.writerows(rows)
+        sys.stdout.write(csv_text(
+            EXPORT_FIELDS, ({k: row[k] for k in EXPORT_FIELDS} for row in rows),
+            lineterminator="\n",
+        ))
