@@ -135,6 +135,18 @@ class OtherProvider:
 
         return self.once("action", make)
 
+    def api_token(self) -> Any:
+        """An API token of B's lead (its clear value never leaves this method)."""
+
+        def make() -> Any:
+            from rrp.accounts.models import ApiToken
+            from rrp.accounts.services import token_issue
+
+            token_issue(actor=self.actor, user=self.actor.user, organisation=self.organisation)
+            return ApiToken.objects.filter(user=self.actor.user).latest("created_at")
+
+        return self.once("api_token", make)
+
     def peer_review(self) -> Any:
         """B's cycle reviewed by someone of a third provider: peer reviewers come from outside."""
 
@@ -185,6 +197,7 @@ FILLS: dict[str, Callable[[OtherProvider], Any]] = {
     "standards:actions:pk": lambda b: b.action().pk,
     "review_pk": lambda b: b.peer_review().pk,
     "response_pk": lambda b: b.challenge().pk,
+    "accounts:tokens:pk": lambda b: b.api_token().pk,
     # Not records of B: a statement in B's cycle (the catalogue is shared) and an export format.
     "ref": lambda b: b.assessment().statement.ref,
     "fmt": lambda b: "csv",

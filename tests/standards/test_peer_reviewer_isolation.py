@@ -17,7 +17,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from rrp.audit.services import Actor
 from rrp.standards import services
@@ -35,7 +37,11 @@ from .conftest import assessment_of, rate_everything
 LONDON = ZoneInfo("Europe/London")
 REFUSED = {401, 403, 404, 405}
 REVIEWER_SPACE = "compliance/peer-reviews/"
-NEVER_WALKED = {"sign-out/", "sign-in/"}  # signing out would end the walk, not test it
+# Signing out would end the walk, not test it. Revoking an API token goes by the token's id,
+# not the assessing organisation's: the reviewer's own token (the walk's API client) may share
+# a number with them; revoking others' tokens is refused in tests/platform/
+# test_api_token_revocation.py.
+NEVER_WALKED = {"sign-out/", "sign-in/", "account/tokens/<int:pk>/revoke/"}
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 # What the assessing organisation holds that the reviewer must never see outside the review.
 SECRETS = (
@@ -250,3 +256,24 @@ def test_the_reviewer_cannot_switch_into_the_assessing_organisation(
     assert web.get("/patients/").status_code in {200, 403}
     assert "SECRET77" not in web.get("/patients/").content.decode()
     assert web.get(f"/compliance/cycles/{world['invited_cycle'].pk}/").status_code == 404
+
+
+def test_the_reviewers_access_to_evidence_ends_at_sign_off(
+    world: dict[str, Any], client_for: Any, lead_actor: Actor, upload_evidence: Any
+) -> None:
+    """Issue 11: evidence added after the review was signed off could still be downloaded."""
+    review, shown = world["review"], world["shown"]
+    web = client_for(world["reviewer"], world["eastfield"])
+    base = f"/compliance/peer-reviews/{review.pk}"
+    services.peer_review_respond(actor=Actor(user=world["reviewer"]), review=review,
+                                 assessment=assessment_of(world["invited_cycle"], "1.1.I"),
+                                 verdict="agree")
+    services.peer_review_sign_off(actor=Actor(user=world["reviewer"]), review=review,
+                                  conclusion="A sound self-assessment")
+    with time_machine.travel(timezone.now() + dt.timedelta(days=2)):
+        later = upload_evidence(title="Added after the review")
+        services.evidence_attach(actor=lead_actor, evidence=later,
+                                 assessment=assessment_of(world["invited_cycle"], "1.1.I"))
+    # What the reviewer saw is still theirs to read; what came later is not.
+    assert web.get(base + f"/evidence/{shown.pk}/download/").status_code == 200
+    assert web.get(base + f"/evidence/{later.pk}/download/").status_code == 404

@@ -209,7 +209,9 @@ def review_statement(request: HttpRequest, review_pk: int, ref: str) -> HttpResp
 
 def review_evidence(request: HttpRequest, review_pk: int, evidence_pk: int) -> HttpResponseBase:
     review = selectors.peer_review_for_reviewer(request.user, review_pk)
-    evidence = selectors.evidence_in_cycle(review.cycle, evidence_pk)
+    # Access ends at sign-off (issue 11): afterwards only what the reviewer saw.
+    evidence = selectors.evidence_in_cycle(review.cycle, evidence_pk,
+                                           attached_by=review.signed_off_at)
     response = evidence_file_response(evidence)
     if response.status_code == 200:
         audit_record(

@@ -409,17 +409,18 @@ def invitations_for(user: Any) -> QuerySet[PeerReview]:
     )
 
 
-def evidence_in_cycle(cycle: AssessmentCycle, pk: int) -> Evidence:
-    """Evidence attached (now) to a statement of this cycle; 404 for any other evidence."""
+def evidence_in_cycle(
+    cycle: AssessmentCycle, pk: int, *, attached_by: dt.datetime | None = None
+) -> Evidence:
+    """Evidence attached (now) to a statement of this cycle; 404 for any other evidence.
+    With `attached_by` (a peer review's sign-off), only evidence already attached then: a
+    reviewer's access ends at sign-off, so what is added later is not theirs to read."""
+    attached = Evidence.objects.filter(
+        pk=pk, attachments__assessment__cycle=cycle, attachments__removed_at__isnull=True,
+    )
+    if attached_by is not None:
+        attached = attached.filter(attachments__added_at__lte=attached_by)
     try:
-        return (
-            Evidence.objects.filter(
-                pk=pk,
-                attachments__assessment__cycle=cycle,
-                attachments__removed_at__isnull=True,
-            )
-            .distinct()
-            .get()
-        )
+        return attached.distinct().get()
     except (Evidence.DoesNotExist, ValueError, TypeError):
         raise Http404("Not found") from None
