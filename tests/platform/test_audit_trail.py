@@ -261,7 +261,8 @@ def test_audit_search_is_for_administrators_only(
     client_for(nurse).get(f"/patients/{patient.pk}/")
     page = client_for(admin).get("/audit/", {"user": "nina_nurse", "action": "view"})
     assert page.status_code == 200
-    assert "Patient page P1001 viewed" in page.content.decode()
+    # The administrator has no patient access, so the local id is hidden (issue 11).
+    assert "Patient page [patient] viewed" in page.content.decode()
     assert client_for(nurse).get("/audit/").status_code == 403
 
 
@@ -271,3 +272,18 @@ def test_a_search_with_a_date_that_is_not_a_date_still_shows_the_trail(
     page = client_for(admin).get("/audit/", {"from": "not a date", "to": str(dt.date.today())})
     assert page.status_code == 200
     assert "adam_admin given the role" in page.content.decode()
+
+
+def test_a_non_clinical_administrator_does_not_see_patients_local_ids_in_the_trail(
+    admin: Any, nurse: Any, patient: Any, client_for: Any, make_user: Any
+) -> None:
+    """Issue 11: the org admin's audit page showed "Patient P1001 viewed"."""
+    client_for(nurse).get(f"/patients/{patient.pk}/")
+    page = client_for(admin).get("/audit/", {"user": "nina_nurse", "action": "view"})
+    text = page.content.decode()
+    assert "Patient page [patient] viewed" in text
+    assert patient.local_id not in text
+    # An administrator who also cares for patients reads the trail as it is.
+    both = make_user("org_admin", username="clinical_admin", roles=("org_admin", "ward_staff"))
+    text = client_for(both).get("/audit/", {"user": "nina_nurse", "action": "view"}).content
+    assert f"Patient page {patient.local_id} viewed" in text.decode()

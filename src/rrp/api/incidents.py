@@ -28,12 +28,13 @@ from django.utils.dateparse import parse_date, parse_datetime
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as SchemaValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import PlainSerializer, ValidatorFunctionWrapHandler, WrapValidator
 from pydantic import ValidationError as PydanticValidationError
 
+from rrp.api.pagination import AuditedPagination
 from rrp.api.permissions import api_actor, require
-from rrp.audit.services import Actor, audit_view
+from rrp.audit.services import Actor, audit_list_view, audit_view
 from rrp.core.scoping import get_in_organisation
 from rrp.incidents import codes, duty_rules, selectors, services
 from rrp.incidents.inputs import (
@@ -528,7 +529,7 @@ class IncidentFilters(Schema):
     )
     type: str | None = Field(None, description="Only those using this intervention type code")
     status: Literal["draft", "submitted", "reviewed", "closed", "entered_in_error"] | None = None
-    patient: int | None = None
+    patient: int | None = Field(None, ge=1, le=2**63 - 1, description="A patient's id")
 
 
 class DutyFilters(Schema):
@@ -857,8 +858,15 @@ def _new_input() -> IncidentInput:
 # ---------------------------------------------------------------------------------------------
 
 
+def _audit_incidents_shown(request: HttpRequest, shown: list[Any], query: dict[str, Any]) -> None:
+    audit_list_view(actor=api_actor(request), organisation=_organisation(request),
+                    object_type="incidents.incident",
+                    summary="Uses of force listed through the API",
+                    query=query, ids=[incident.pk for incident in shown])
+
+
 @router.get("/incidents", response=list[IncidentSummaryOut])
-@paginate(LimitOffsetPagination)
+@paginate(AuditedPagination, audit=_audit_incidents_shown)
 def incident_list(request: HttpRequest, filters: Query[IncidentFilters]) -> QuerySet[Incident]:
     """Uses of force, newest first. Records entered in error are included, marked."""
     require(request, VIEW)
@@ -1097,7 +1105,7 @@ def incident_duties(request: HttpRequest, incident_id: int) -> list[dict[str, An
 
 
 @router.get("/duties", response=list[DutyListOut])
-@paginate(LimitOffsetPagination)
+@paginate(AuditedPagination)
 def duty_list(request: HttpRequest, filters: Query[DutyFilters]) -> QuerySet[Duty]:
     """Duties across the organisation by their state now, soonest due first (so the longest
     overdue comes first)."""

@@ -5,10 +5,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from rrp.api.pagination import AuditedPagination
 from rrp.api.permissions import api_actor, require
-from rrp.audit.services import audit_view
+from rrp.audit.services import audit_list_view, audit_view
 from rrp.core.scoping import get_in_organisation
 from rrp.patients import services
 from rrp.patients.models import Patient
@@ -86,11 +87,31 @@ def _out(patient: Patient) -> dict[str, Any]:
     return data
 
 
+def _audit_patients_shown(request: HttpRequest, shown: list[Any], query: dict[str, Any]) -> None:
+    audit_list_view(actor=api_actor(request), organisation=request.organisation,  # type: ignore[attr-defined]
+                    object_type="patients.patient", summary="Patients listed through the API",
+                    query=query, ids=[p["id"] for p in shown])
+
+
 @router.get("/patients", response=list[PatientOut])
-@paginate(LimitOffsetPagination)
+@paginate(AuditedPagination, audit=_audit_patients_shown)
 def patient_list(request: HttpRequest, q: str = "") -> Any:
+    """Patients, a page at a time (at most 200); each page read is audited with its ids."""
     require(request, "patients.view_patient")
-    return [_out(p) for p in patients_of(request.organisation, search=q)]  # type: ignore[attr-defined]
+    return _Shown(patients_of(request.organisation, search=q))  # type: ignore[attr-defined]
+
+
+class _Shown:
+    """The patients query, giving each page as the API shows it (only that page is read)."""
+
+    def __init__(self, patients: Any) -> None:
+        self.patients = patients
+
+    def __getitem__(self, page: slice) -> list[dict[str, Any]]:
+        return [_out(p) for p in self.patients[page]]
+
+    def __len__(self) -> int:
+        return int(self.patients.count())
 
 
 @router.post("/patients", response={201: Created})

@@ -184,3 +184,23 @@ def audit_view(
     return audit_record(
         actor=actor, action=AuditAction.VIEW, organisation=organisation, obj=obj, summary=summary
     )
+
+
+def audit_list_view(
+    *,
+    actor: Actor,
+    organisation: models.Model,
+    object_type: str,
+    summary: str,
+    query: Mapping[str, Any],
+    ids: Iterable[int],
+) -> AuditEvent:
+    """A list or search that showed identifiable records (patients, uses of force): one event
+    with the query asked and the ids of every record shown (issue 11: a 1,000-patient API read
+    left no trace)."""
+    shown = list(ids)
+    return audit_record(
+        actor=actor, action=AuditAction.VIEW, organisation=organisation,
+        object_type=object_type, summary=f"{summary}: {len(shown)} shown",
+        after={"query": {str(k): v for k, v in query.items()}, "ids": shown},
+    )

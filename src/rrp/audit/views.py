@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from rrp.audit.models import AuditAction, AuditEvent
+from rrp.audit.redaction import summaries_for
 from rrp.core.permissions import require_permission
 
 
@@ -32,8 +33,13 @@ def audit_search(request: HttpRequest) -> HttpResponse:
             except ValueError:
                 query[key] = ""
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    shown = summaries_for(
+        (e.summary for e in page.object_list), organisation,
+        identifiable=request.user.has_perm("patients.view_identifiable", organisation),
+    )
     return render(
         request,
         "audit/search.html",
-        {"page": page, "query": query, "actions": AuditAction.choices},
+        {"page": page, "rows": list(zip(page.object_list, shown, strict=True)), "query": query,
+         "actions": AuditAction.choices},
     )

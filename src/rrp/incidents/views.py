@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from rrp.audit.services import audit_view
+from rrp.audit.services import audit_list_view, audit_view
 from rrp.core.forms import error_summary, form_page, submitted
 from rrp.core.permissions import actor_from, require_permission
 from rrp.core.scoping import get_in_organisation
@@ -131,6 +131,11 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(incidents.order_by("-started_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    # Each row names the patient: a page of them is audited like a record view (issue 11).
+    audit_list_view(actor=actor_from(request), organisation=organisation,
+                    object_type="incidents.incident", summary="Uses of force list viewed",
+                    query={**dict(request.GET.items()), "page": page.number},
+                    ids=[incident.pk for incident in page])
     return render(
         request,
         "incidents/incident_list.html",

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from rrp.audit.services import audit_view
+from rrp.audit.services import audit_list_view, audit_view
 from rrp.careplans.selectors import patient_page_context
 from rrp.core.forms import apply_service_errors, error_summary
 from rrp.core.permissions import actor_from, require_permission
@@ -25,6 +25,11 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     search = request.GET.get("q", "")
     page = Paginator(patients_of(organisation, search=search), 50).get_page(request.GET.get("page"))
+    # Names and NHS numbers on a page, or the answer to a search: audited like a record view.
+    audit_list_view(actor=actor_from(request), organisation=organisation,
+                    object_type="patients.patient",
+                    summary="Patient search" if search else "Patient list viewed",
+                    query={"q": search, "page": page.number}, ids=[p.pk for p in page])
     return render(request, "patients/patient_list.html", {"page": page, "search": search})
 
 
