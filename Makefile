@@ -35,16 +35,15 @@ $(VENV)/.test-installed: $(BIN)/rrp pyproject.toml
 
 test-install: $(VENV)/.test-installed assets
 
-# Lint and type-check first (any ruff or mypy problem fails the run); unit and integration
-# tests on SQLite; the
-# integration suite again on a throwaway PostgreSQL server the test setup starts (tests without
-# the database, and those marked sqlite_only, are deselected there); then the browser tests in
-# headless Debian Chromium. Each step must collect tests (pytest exits 5 if not).
+# Lint and type-check first (any ruff or mypy problem fails the run); then, side by side (one
+# per core, tests/suites.py), the unit and integration tests on SQLite and the integration suite
+# on a throwaway PostgreSQL server the test setup starts (tests without the database, and those
+# marked sqlite_only, are deselected there); then the browser tests in headless Debian Chromium.
+# Each step must collect tests (pytest exits 5 if not).
 test: test-install
 	$(BIN)/ruff check src tests benchmarks
 	$(DEMO_ENV) $(BIN)/mypy src
-	$(BIN)/python -m pytest -q -m "not browser"
-	$(BIN)/python -m pytest -q -m "not browser" --postgres
+	$(BIN)/python tests/suites.py
 	$(BIN)/python -m pytest -q -m "browser"
 
 lint: test-install
