@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from rrp.organisations.models import Organisation
 from rrp.patients.models import Patient
 
 HIDDEN = "[patient]"
 _WORD = re.compile(r"[^\s,;:()]+")
 
 
-def summaries_for(summaries: Iterable[str], organisation: object, *, identifiable: bool
+def summaries_for(summaries: Iterable[str], organisation: Organisation, *, identifiable: bool
                   ) -> list[str]:
     """Each summary as this reader may see it: unchanged for those who may see patients, with
     every local identifier of the organisation's patients replaced by [patient] otherwise."""
