@@ -145,3 +145,29 @@ def test_negligible_force_is_refused_for_seclusion(nurse_api: Any, patient: Any)
     assert problems[("body", "interventions", 0, "type")] == [
         "Seclusion is never negligible force: untick 'negligible force' to record it"
     ]
+
+
+# -- issue 11: inputs that once answered 500 --------------------------------------------------
+
+
+def test_a_staff_account_id_too_large_for_the_database_is_a_422(nurse_api: Any,
+                                                                 patient: Any) -> None:
+    body = restraint_body(patient.pk)
+    body["staff"][0]["user_id"] = 2**63
+    problems = problems_of(nurse_api.post("/api/v1/incidents", body))
+    assert any(loc[-1] == "user_id" for loc in problems), problems
+
+
+def test_an_impossible_temperature_is_a_422_naming_it(nurse_api: Any, record: Any) -> None:
+    incident = record()
+    for temperature in (1e308, 150, 10):
+        answer = nurse_api.post(f"/api/v1/incidents/{incident.pk}/observations",
+                                {"taken_at": iso(at(30)), "temperature": temperature})
+        problems = problems_of(answer)
+        assert any(loc[-1] == "temperature" for loc in problems), (temperature, problems)
+
+
+def test_a_bed_days_month_that_is_not_a_month_is_a_422(nurse_api: Any) -> None:
+    problems = problems_of(nurse_api.get("/api/v1/bed-days?month=garbage"))
+    assert problems == {("query", "month"): ["'garbage' is not a month: write it as YYYY-MM, "
+                                             "like 2026-10"]}

@@ -27,11 +27,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.errors import ValidationError as SchemaValidationError
 from ninja.pagination import paginate
 from pydantic import PlainSerializer, ValidatorFunctionWrapHandler, WrapValidator
 from pydantic import ValidationError as PydanticValidationError
 
+from rrp.api.errors import query_problem
 from rrp.api.pagination import AuditedPagination
 from rrp.api.permissions import api_actor, require
 from rrp.audit.services import Actor, audit_list_view, audit_view
@@ -115,7 +115,8 @@ class StaffIn(Body):
     grade: str = ""
     role: str = Field("", description="lead, head_airway, monitoring_wellbeing, upper_limbs, "
                       "lower_limbs, medication, observer or other")
-    user_id: int | None = None
+    user_id: int | None = Field(None, ge=1, le=2**63 - 1,
+                                description="The staff member's RRP account, if they have one")
     injured: bool = False
 
 
@@ -197,7 +198,9 @@ class ObservationIn(Body):
     bp_systolic: int | None = None
     bp_diastolic: int | None = None
     respiratory_rate: int | None = None
-    temperature: float | None = None
+    # A body temperature in degrees Celsius: outside this range it is a typing mistake (and
+    # 1e308 once reached the database layer as a 500, issue 11).
+    temperature: float | None = Field(None, ge=25, le=45, description="Degrees Celsius, 25 to 45")
     spo2: int | None = None
     consciousness: str = Field("", description="ACVPU: A, C, V, P or U")
     hydration: str = Field("", description="Fluid and food intake and output")
@@ -651,10 +654,6 @@ def _incident(request: HttpRequest, incident_id: int) -> Incident:
     )
 
 
-def _query_problem(name: str, message: str) -> SchemaValidationError:
-    return SchemaValidationError([{"loc": ["query", name], "msg": message, "type": "value_error"}])
-
-
 def _moment(name: str, value: str | None, *, end_of_day: bool = False) -> dt.datetime | None:
     """A date or a date and time from the query string; a date alone means the start of that
     day (or, for an end, the start of the next day, so the whole day is included)."""
@@ -669,7 +668,7 @@ def _moment(name: str, value: str | None, *, end_of_day: bool = False) -> dt.dat
     if moment is not None:
         return _aware(moment)
     if day is None:
-        raise _query_problem(name, f"'{value}' is not a date like 2026-10-01 or a date and time "
+        raise query_problem(name, f"'{value}' is not a date like 2026-10-01 or a date and time "
                              "like 2026-10-01T14:30:00+01:00")
     if end_of_day:
         day += dt.timedelta(days=1)
@@ -683,7 +682,7 @@ def _ward_in_query(request: HttpRequest, code: str | None) -> str | None:
     found = ward.values_list("code", flat=True).first()
     if found is None:
         # A mistyped ward code must not look like a ward with nothing overdue.
-        raise _query_problem("ward", f"There is no ward with the code {code} in your organisation")
+        raise query_problem("ward", f"There is no ward with the code {code} in your organisation")
     return found
 
 
@@ -871,7 +870,7 @@ def incident_list(request: HttpRequest, filters: Query[IncidentFilters]) -> Quer
     """Uses of force, newest first. Records entered in error are included, marked."""
     require(request, VIEW)
     if filters.type and filters.type not in codes.InterventionType.values:
-        raise _query_problem(
+        raise query_problem(
             "type", f"'{filters.type}' is not a restrictive intervention type code"
         )
     return selectors.incidents_of(
@@ -1111,7 +1110,7 @@ def duty_list(request: HttpRequest, filters: Query[DutyFilters]) -> QuerySet[Dut
     overdue comes first)."""
     require(request, VIEW)
     if filters.owner_role and filters.owner_role not in duty_rules.OWNER_ROLES:
-        raise _query_problem(
+        raise query_problem(
             "owner_role", f"Use one of {', '.join(duty_rules.OWNER_ROLES)}"
         )
     now = timezone.now()

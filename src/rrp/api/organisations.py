@@ -5,6 +5,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from rrp.api.errors import query_problem
 from rrp.api.permissions import api_actor, require
 from rrp.core.scoping import get_in_organisation
 from rrp.organisations import services
@@ -82,7 +83,10 @@ def bed_days_list(
     if ward:
         rows = rows.filter(ward__code=ward)
     if month:
-        rows = rows.filter(month=parse_month(month))
+        try:
+            rows = rows.filter(month=parse_month(month))
+        except ValueError as error:  # a 422 naming the parameter, not a 500 (issue 11)
+            raise query_problem("month", str(error)) from None
     return [_bed_days_out(r) for r in rows.order_by("ward__code", "month")]
 
 
