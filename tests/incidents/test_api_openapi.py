@@ -39,3 +39,32 @@ def test_the_schema_lists_the_use_of_force_paths(db: Any) -> None:
     assert set(states["schema"]["anyOf"][0]["enum"]) == {
         "due", "overdue", "done", "done_late", "not_required",
     }
+
+
+def test_every_operation_declares_every_answer_it_can_give(db: Any) -> None:
+    paths = Client().get("/api/v1/openapi.json").json()["paths"]
+    create = paths["/api/v1/incidents"]["post"]
+    assert {"201", "400", "401", "403", "409", "413", "415", "422"} <= set(create["responses"])
+    assert "Idempotency-Key" in {p["name"] for p in create["parameters"]}
+    assert {"200", "401", "403", "404", "422"} <= set(
+        paths["/api/v1/incidents/{incident_id}"]["get"]["responses"])
+    assert "409" not in paths["/api/v1/incidents/{incident_id}"]["patch"]["responses"]
+
+
+def test_every_text_list_and_number_in_a_body_has_a_documented_maximum(db: Any) -> None:
+    components = Client().get("/api/v1/openapi.json").json()["components"]["schemas"]
+    unbounded = []
+    for name, component in components.items():
+        if not name.endswith(("In", "Patch", "Fields")):
+            continue
+        for field, spec in component.get("properties", {}).items():
+            options = spec.get("anyOf", [spec])
+            for option in options:
+                if option.get("type") == "string" and "format" not in option and \
+                        "maxLength" not in option and "enum" not in option:
+                    unbounded.append(f"{name}.{field}")
+                if option.get("type") == "array" and "maxItems" not in option:
+                    unbounded.append(f"{name}.{field}")
+                if option.get("type") in {"integer", "number"} and "maximum" not in option:
+                    unbounded.append(f"{name}.{field}")
+    assert unbounded == []

@@ -64,7 +64,8 @@ def test_every_route_gives_404_for_another_organisations_record(
     for action in ("submit", "review", "close", "entered-in-error", "medical-reviews",
                    "observations", "post-incident-support", "debriefs", "patient-account",
                    "reviews"):
-        assert api.post(f"{base}/{action}", {"reason": "x"}).status_code == 404, action
+        # {}: every body's fields have defaults, so the schema passes and the lookup answers.
+        assert api.post(f"{base}/{action}", {}).status_code == 404, action
     assert api.post(f"/api/v1/duties/{duty.pk}/not-required", {"reason": "x"}).status_code == 404
     assert api.get("/api/v1/incidents").json()["items"] == []
     assert api.get("/api/v1/duties").json()["items"] == []

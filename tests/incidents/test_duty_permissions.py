@@ -218,8 +218,9 @@ def test_the_api_refuses_a_nurses_medical_review_and_takes_a_doctors(
     assert refused.status_code == 403
     assert refused.json() == {
         "detail": "Only a doctor can record a medical review. Your role does not allow it."}
-    # The refusal comes first, whatever else is wrong with the body.
-    assert api_client_as("ward_staff").post(url, {"reviewed_at": "soon"}).status_code == 403
+    # The refusal comes before the record's rules (no reviewer, no findings). A body that
+    # cannot be read at all is refused by its schema first (rrp.api.schemas), as for anyone.
+    assert api_client_as("ward_staff").post(url, {"reviewed_at": iso(at(40))}).status_code == 403
     assert not incident.medical_reviews.exists()
     assert api_client_as("doctor").post(url, body).status_code == 201
 

@@ -276,3 +276,21 @@ def test_a_restraint_that_runs_past_midnight_ends_the_next_day(
     assert nurse_client.post(URL, form).status_code == 302
     incident = Incident.objects.get()
     assert (incident.started_at, incident.ended_at) == (local(23, 58, day=4), local(0, 8))
+
+
+def test_a_time_the_clocks_skipped_is_shown_on_that_time(
+    nurse_client: Any, oak_nurse: Any, patient_on_oak: Any, clock: Any,
+) -> None:
+    # 29 March 2026: the clocks went from 01:00 to 02:00, so 01:30 was never on a ward clock.
+    form = restraint_form(patient_on_oak, oak_nurse, **{
+        "date_0": "29", "date_1": "3", "date_2": "2026",
+        "interventions-0-started_at": "0125", "interventions-0-ended_at": "0130",
+        "interventions-1-started_at": "0130", "interventions-1-ended_at": "0210",
+    })
+    response = nurse_client.post(URL, form)
+    assert response.status_code == 200
+    items = error_items(response)
+    skipped = [href for message, href in items if "the clocks went forward" in message]
+    assert skipped == ["#id_interventions-0-started_at", "#id_interventions-0-ended_at",
+                       "#id_interventions-1-started_at"]
+    assert not Incident.objects.exists()

@@ -7,7 +7,10 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from incidents.conftest import at
+import pytest
+from django.core.exceptions import ValidationError
+
+from incidents.conftest import at, restraint_input
 from rrp.incidents import services
 from rrp.patients.services import patient_update
 
@@ -51,3 +54,13 @@ def test_later_changes_to_the_patient_do_not_alter_the_record(
     incident.refresh_from_db()
     assert incident.patient_snapshot == {**snapshot, "age": 35}
     assert incident.patient_snapshot["ethnic_category"] == "N"
+
+
+def test_a_start_in_year_0001_is_refused_before_the_patients_age_is_worked_out(
+    nurse_actor: Any, organisation: Any, ward: Any, patient: Any, clock: Any,
+) -> None:
+    long_ago = dt.datetime(1, 1, 1, 12, tzinfo=dt.UTC)
+    data = restraint_input(ward, patient, started_at=long_ago)
+    with pytest.raises(ValidationError) as refused:
+        services.incident_create(actor=nurse_actor, organisation=organisation, data=data)
+    assert refused.value.message_dict["started_at"] == ["This is before 1990: check the year"]

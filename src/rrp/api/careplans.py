@@ -8,9 +8,10 @@
 
 Thin: writes go through rrp.careplans.services (the same functions the pages call), so a plan
 signed through the API meets the care plan review duty after a use of force as a page would.
-The signature is the token's user. Another organisation's patient is a 404; every problem in a
-body is a 422 naming its field, all at once. Interventions are MHSDS RestrictiveIntType codes;
-risk factors are the codes in rrp.careplans.codes.RiskFactor.
+The signature is the token's user. Another organisation's patient is a 404. A body is checked
+by its schema first (rrp.api.schemas), then by the services: each a 422 naming every field.
+Interventions are MHSDS RestrictiveIntType codes; risk factors are the codes in
+rrp.careplans.codes.RiskFactor.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
-from pydantic import BaseModel, ConfigDict, PlainSerializer
+from pydantic import PlainSerializer
 
 from rrp.api.permissions import api_actor, require
+from rrp.api.schemas import Body, Code, Day, Flag, Id, Name, Narrative, Note, items
 from rrp.audit.services import audit_view
 from rrp.careplans import selectors, services
 from rrp.careplans.due_rules import review_state
@@ -49,75 +50,49 @@ VIEW = "careplans.view_plan"
 WRITE = "careplans.write_plan"
 
 
-class Strict(BaseModel):
-    # A misspelt field name is refused rather than silently dropped from a clinical record:
-    # kept here and reported with the body's other problems, after the patient is found (so
-    # another organisation's patient is a 404 whatever the body says).
-    model_config = ConfigDict(extra="allow")
+class RiskFactorIn(Body):
+    code: Code
+    strategies: Narrative = ""
+    notes: Narrative = ""
 
 
-def _refuse_unknown(payload: BaseModel) -> None:
-    unknown = {
-        name: ["This is not a field of this record: check the spelling"]
-        for name in sorted(payload.model_extra or {})
-    }
-    for name in ("risk_factors",):
-        for index, item in enumerate(getattr(payload, name, None) or []):
-            unknown.update(
-                {
-                    f"{name}.{index}.{extra}": [
-                        "This is not a field of a risk factor: check the spelling"
-                    ]
-                    for extra in sorted(item.model_extra or {})
-                }
-            )
-    if unknown:
-        raise ValidationError(unknown)
-
-
-class RiskFactorIn(Strict):
-    code: str
-    strategies: str = ""
-    notes: str = ""
-
-
-class SafetyPlanIn(Strict):
-    occasion: str = ""
-    incident_id: int | None = None
-    agreed_on: dt.date | None = None
-    person_took_part: str = ""
-    carer_took_part: str = ""
-    others_involved: str = ""
-    persons_words: str = ""
-    advance_decisions: str = ""
-    green_signs: str = ""
-    green_support: str = ""
-    triggers: str = ""
-    trigger_dates: str = ""
-    amber_signs: str = ""
-    amber_support: str = ""
-    red_signs: str = ""
-    red_support: str = ""
-    what_to_avoid: str = ""
-    environmental_factors: str = ""
-    preferred_interventions: list[str] = []
-    less_preferred_interventions: list[str] = []
-    positions_to_avoid: list[str] = []
-    intervention_preferences: str = ""
-    risk_factors: list[RiskFactorIn] = []
-    communication_needs: str = ""
-    communication_passport: bool = False
-    interpreter_language: str = ""
-    sensory_needs: str = ""
-    spiritual_cultural_needs: str = ""
-    gender_trauma_needs: str = ""
-    age_related_needs: str = ""
-    dignity: str = ""
-    post_incident_support: str = ""
-    notify_after_force: str = ""
-    changes: str = ""
-    review_on: dt.date | None = None
-    late_reason: str = ""
+class SafetyPlanIn(Body):
+    occasion: Code = ""
+    incident_id: Id | None = None
+    agreed_on: Day | None = None
+    person_took_part: Code = ""
+    carer_took_part: Code = ""
+    others_involved: Narrative = ""
+    persons_words: Narrative = ""
+    advance_decisions: Narrative = ""
+    green_signs: Narrative = ""
+    green_support: Narrative = ""
+    triggers: Narrative = ""
+    trigger_dates: Narrative = ""
+    amber_signs: Narrative = ""
+    amber_support: Narrative = ""
+    red_signs: Narrative = ""
+    red_support: Narrative = ""
+    what_to_avoid: Narrative = ""
+    environmental_factors: Narrative = ""
+    preferred_interventions: list[Code] = items()
+    less_preferred_interventions: list[Code] = items()
+    positions_to_avoid: list[Code] = items()
+    intervention_preferences: Narrative = ""
+    risk_factors: list[RiskFactorIn] = items()
+    communication_needs: Narrative = ""
+    communication_passport: Flag = False
+    interpreter_language: Name = ""
+    sensory_needs: Narrative = ""
+    spiritual_cultural_needs: Narrative = ""
+    gender_trauma_needs: Narrative = ""
+    age_related_needs: Narrative = ""
+    dignity: Narrative = ""
+    post_incident_support: Narrative = ""
+    notify_after_force: Note = ""
+    changes: Narrative = ""
+    review_on: Day | None = None
+    late_reason: Note = ""
 
 
 class RiskFactorOut(Schema):
@@ -180,25 +155,25 @@ class SafetyPlanOut(Schema):
     signed_at: Moment
 
 
-class RiskAssessmentIn(Strict):
-    assessed_on: dt.date | None = None
-    occasion: str = ""
-    incident_id: int | None = None
-    method: str = ""
-    summary: str = ""
-    risk_to_self: str = ""
-    risk_to_self_detail: str = ""
-    risk_to_others: str = ""
-    risk_to_others_detail: str = ""
-    other_risks: str = ""
-    sources: list[str] = []
-    sources_detail: str = ""
-    person_took_part: str = ""
-    carer_took_part: str = ""
-    communicated_to: list[str] = []
-    communicated_on: dt.date | None = None
-    review_on: dt.date | None = None
-    late_reason: str = ""
+class RiskAssessmentIn(Body):
+    assessed_on: Day | None = None
+    occasion: Code = ""
+    incident_id: Id | None = None
+    method: Code = ""
+    summary: Narrative = ""
+    risk_to_self: Code = ""
+    risk_to_self_detail: Narrative = ""
+    risk_to_others: Code = ""
+    risk_to_others_detail: Narrative = ""
+    other_risks: Narrative = ""
+    sources: list[Code] = items()
+    sources_detail: Narrative = ""
+    person_took_part: Code = ""
+    carer_took_part: Code = ""
+    communicated_to: list[Code] = items()
+    communicated_on: Day | None = None
+    review_on: Day | None = None
+    late_reason: Note = ""
 
 
 class RiskAssessmentOut(Schema):
@@ -324,8 +299,7 @@ def safety_plan_list(request: HttpRequest, patient_id: int) -> list[dict[str, An
 def safety_plan_create(request: HttpRequest, patient_id: int, payload: SafetyPlanIn) -> Status:
     require(request, WRITE)
     patient = _patient(request, patient_id)
-    _refuse_unknown(payload)
-    values = payload.model_dump(exclude=set(payload.model_extra or {}))
+    values = payload.model_dump()
     late_reason = values.pop("late_reason")
     factors = [
         RiskFactorInput(code=f["code"], strategies=f["strategies"], notes=f["notes"])
@@ -377,8 +351,7 @@ def risk_assessment_create(
 ) -> Status:
     require(request, WRITE)
     patient = _patient(request, patient_id)
-    _refuse_unknown(payload)
-    values = payload.model_dump(exclude=set(payload.model_extra or {}))
+    values = payload.model_dump()
     late_reason = values.pop("late_reason")
     assessment = services.risk_assessment_create(
         actor=api_actor(request),

@@ -9,6 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
+from rrp.core import limits
+
 
 def problems_from(
     error: ValidationError, prefix: tuple[str, ...] = ("body",)
@@ -17,7 +19,8 @@ def problems_from(
         out: list[dict[str, Any]] = []
         for field, errors in error.message_dict.items():
             path = field.split(".") if field != "__all__" else []
-            loc = list(prefix) + [int(p) if p.isdigit() else p for p in path]
+            # "²".isdigit() is True but int("²") fails: only ASCII digits are list positions.
+            loc = list(prefix) + [int(p) if p.isascii() and p.isdigit() else p for p in path]
             out.extend({"loc": loc, "msg": message} for message in errors)
         return out
     return [{"loc": list(prefix), "msg": message} for message in error.messages]
@@ -58,11 +61,58 @@ def _location(error: dict[str, Any]) -> list[Any]:
     return loc
 
 
+# Our own validators (rrp.api.schemas) word their message for a person; their types start "rrp_".
+
+
 def _readable(error: dict[str, Any]) -> str:
+    """The sentence for one problem pydantic found, naming the field and any limit."""
     kind = str(error.get("type", ""))
-    field = str(error.get("loc", ["value"])[-1]).replace("_", " ")
+    loc = error.get("loc", ["value"])
+    name = str(loc[-1]) if loc else "value"
+    field = name.replace("_", " ")
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    if kind.startswith("rrp_") or kind == "value_error":
+        return str(error.get("msg", "This value is not valid")).removeprefix("Value error, ")
     if kind == "missing":
         return f"Enter the {field}"
+    if kind == "extra_forbidden":
+        return f"'{name}' is not something this record holds: check the spelling"
+    if kind == "string_too_long":
+        return f"This is too long: at most {ctx.get('max_length', 0):,} characters"
+    if kind == "too_long":
+        return f"There are too many: at most {ctx.get('max_length', 0):,}"
+    if kind in {"int_type", "int_parsing", "int_from_float"}:
+        return f"The {field} must be a whole number"
+    if kind in {"float_type", "float_parsing"}:
+        return f"The {field} must be a number"
+    if kind in {"less_than_equal", "greater_than_equal", "less_than", "greater_than"}:
+        low, high = _range_of(error)
+        return f"The {field} must be {_between(low, high)}"
+    if kind in {"bool_type", "bool_parsing"}:
+        return f"The {field} must be true or false"
+    if kind == "string_unicode":  # a lone surrogate, refused while the JSON was read
+        return limits.UNREADABLE_CHARACTERS
+    if kind == "string_type":
+        return f"The {field} must be text"
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return "Send a JSON object here"
+    if kind == "list_type":
+        return f"The {field} must be a list"
     if kind.startswith("datetime") or kind.startswith("date"):
+        if isinstance(value, str):
+            return (f"'{value[:40]}' is not a date and time: use ISO 8601, like "
+                    "2026-10-05T14:30:00+01:00")
         return f"The {field} must be a date and time in ISO 8601, like 2026-10-05T14:30:00+01:00"
     return str(error.get("msg", "This value is not valid"))
+
+
+def _range_of(error: dict[str, Any]) -> tuple[Any, Any]:
+    ctx = error.get("ctx") or {}
+    return ctx.get("ge", ctx.get("gt")), ctx.get("le", ctx.get("lt"))
+
+
+def _between(low: Any, high: Any) -> str:
+    if low is not None and high is not None:
+        return f"from {low:,} to {high:,}" if isinstance(low, int) else f"from {low} to {high}"
+    return f"at least {low:,}" if low is not None else f"at most {high:,}"

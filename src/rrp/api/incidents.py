@@ -7,20 +7,18 @@ a ward code or patient id in a body that is not in the organisation is a 422 on 
 Times are ISO 8601. A time without an offset is read as UK local time (Europe/London), the
 time on the ward clock; every time the API returns carries its offset.
 
-Request bodies are lenient about what is missing, so the services can report every problem at
-once by field path (a missing start, an end before the start, an unknown code...) rather than
-stopping at the first. Field names that are not part of a body are refused, also with the rest.
+Request bodies are strict about their shape (rrp.api.schemas: only the names they list, typed
+values, every text and list with a maximum) and lenient about what is missing, so the services
+can report every problem of substance at once by field path (a missing start, an end before
+the start, an unknown code...) rather than stopping at the first.
 """
 
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Annotated, Any, Literal, TypeVar, get_args
+from typing import Annotated, Any, Literal, TypeVar
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -28,13 +26,14 @@ from django.utils.dateparse import parse_date, parse_datetime
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
-from pydantic import PlainSerializer, ValidatorFunctionWrapHandler, WrapValidator
-from pydantic import ValidationError as PydanticValidationError
+from pydantic import PlainSerializer, StrictInt
 
 from rrp.api.errors import query_problem
 from rrp.api.pagination import AuditedPagination
 from rrp.api.permissions import api_actor, require
+from rrp.api.schemas import Body, Code, Flag, Id, JobTitle, Name, Narrative, Note, When, items
 from rrp.audit.services import Actor, audit_list_view, audit_view
+from rrp.core import limits
 from rrp.core.scoping import get_in_organisation
 from rrp.incidents import codes, duty_rules, selectors, services
 from rrp.incidents.inputs import (
@@ -57,26 +56,6 @@ REVIEW = "incidents.review_incident"
 T = TypeVar("T")
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    # A ward system sends local clock time; Europe/London is the project's TIME_ZONE.
-    return value if timezone.is_aware(value) else timezone.make_aware(value)
-
-
-class Unreadable(str):
-    """A time that could not be read. Kept, so it is reported by its field path together with
-    every other problem in the body instead of on its own."""
-
-
-def _lenient_time(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    if value is None:
-        return None
-    try:
-        return _aware(handler(value))
-    except PydanticValidationError:
-        return Unreadable(value)
-
-
-When = Annotated[dt.datetime, WrapValidator(_lenient_time)]
 # Every time the API returns is UK local time with its offset, as the ward clock shows it.
 Moment = Annotated[
     dt.datetime, PlainSerializer(lambda value: timezone.localtime(value).isoformat())
@@ -84,81 +63,77 @@ Moment = Annotated[
 
 
 # ---------------------------------------------------------------------------------------------
-# Request bodies
+# Request bodies: their limits are rrp.core.limits, the pages' own (rrp.api.schemas)
 # ---------------------------------------------------------------------------------------------
 
 
-class Body(Schema):
-    """A request body. Names it does not hold are refused by `_body_problems` once the record
-    in the path is found, so another organisation's id is a plain 404 whatever the body says."""
-
-
 class InterventionIn(Body):
-    type: str = Field("", description="MHSDS RestrictiveIntType: 01, 04-17")
+    type: Code = Field("", description="MHSDS RestrictiveIntType: 01, 04-17")
     started_at: When | None = None
     ended_at: When | None = Field(None, description="Empty while it goes on")
-    drug: str = Field("", description="Rapid tranquillisation (14): the drug given")
-    dose: str = ""
-    route: str = Field("", description="im, iv, oral or other")
-    high_risk: bool = Field(
+    drug: str = Field("", max_length=120,
+                      description="Rapid tranquillisation (14): the drug given")
+    dose: str = Field("", max_length=60)
+    route: Code = Field("", description="im, iv, oral or other")
+    high_risk: Flag = Field(
         False, description="Rapid tranquillisation in a higher-risk case: checks every 15 minutes"
     )
-    prone_reason: str = Field(
+    prone_reason: Note = Field(
         "", description="Prone restraint (01) only, and needed on submission: why the patient "
         "was held face down. How long is started_at to ended_at"
     )
 
 
 class StaffIn(Body):
-    name: str = ""
-    job_title: str = ""
-    grade: str = ""
-    role: str = Field("", description="lead, head_airway, monitoring_wellbeing, upper_limbs, "
-                      "lower_limbs, medication, observer or other")
-    user_id: int | None = Field(None, ge=1, le=2**63 - 1,
-                                description="The staff member's RRP account, if they have one")
-    injured: bool = False
+    name: Name = ""
+    job_title: JobTitle = ""
+    grade: str = Field("", max_length=40)
+    role: Code = Field("", description="lead, head_airway, monitoring_wellbeing, upper_limbs, "
+                       "lower_limbs, medication, observer or other")
+    user_id: Id | None = Field(None, description="The staff member's RRP account, if they have one")
+    injured: Flag = False
 
 
 class OtherPersonIn(Body):
-    kind: str = Field("", description="police, security, ambulance, other_agency or other")
-    name: str = ""
-    reason: str = ""
+    kind: Code = Field("", description="police, security, ambulance, other_agency or other")
+    name: Name = ""
+    reason: Note = ""
 
 
 class InjuryIn(Body):
-    person: str = Field("", description="patient, staff or other")
-    severity: str = Field("", description="minor, moderate or serious")
-    description: str = ""
-    intervention: int | None = Field(
-        None, description="Position (from 0) in `interventions` of the intervention it came from"
+    person: Code = Field("", description="patient, staff or other")
+    severity: Code = Field("", description="minor, moderate or serious")
+    description: Note = ""
+    intervention: StrictInt | None = Field(
+        None, ge=0, le=limits.LIST - 1,
+        description="Position (from 0) in `interventions` of the intervention it came from",
     )
 
 
 class IncidentFields(Body):
-    ward: str = Field("", description="The ward's code, e.g. OAK")
-    patient: int | None = Field(None, description="The patient's id (POST /api/v1/patients)")
+    ward: Code = Field("", description="The ward's code, e.g. OAK")
+    patient: Id | None = Field(None, description="The patient's id (POST /api/v1/patients)")
     started_at: When | None = None
     ended_at: When | None = Field(None, description="Empty while force is still being used")
-    reason: str = Field("", description="MHSDS RestrictiveIntReason, e.g. 10")
-    reason_detail: str = ""
-    description: str = ""
-    de_escalation: list[str] = Field(default_factory=list)
-    efforts_to_avoid: str = ""
-    in_care_plan: bool | None = None
-    outcome: str = ""
-    death_or_serious_injury: bool = False
-    notification: str = Field("", description="yes, no or not_applicable")
-    planned: bool = False
-    negligible: bool = False
-    harm: str = Field("none", description="none, low, moderate, severe or fatal")
-    psychological_harm: str = Field(
+    reason: Code = Field("", description="MHSDS RestrictiveIntReason, e.g. 10")
+    reason_detail: Note = ""
+    description: Narrative = ""
+    de_escalation: list[Code] = items()
+    efforts_to_avoid: Narrative = ""
+    in_care_plan: Flag | None = None
+    outcome: Narrative = ""
+    death_or_serious_injury: Flag = False
+    notification: Code = Field("", description="yes, no or not_applicable")
+    planned: Flag = False
+    negligible: Flag = False
+    harm: Code = Field("none", description="none, low, moderate, severe or fatal")
+    psychological_harm: Code = Field(
         "not_known", description="none, low, moderate, severe or not_known"
     )
-    interventions: list[InterventionIn] = Field(default_factory=list)
-    staff: list[StaffIn] = Field(default_factory=list)
-    others: list[OtherPersonIn] = Field(default_factory=list)
-    injuries: list[InjuryIn] = Field(default_factory=list)
+    interventions: list[InterventionIn] = items()
+    staff: list[StaffIn] = items()
+    others: list[OtherPersonIn] = items()
+    injuries: list[InjuryIn] = items()
 
 
 class IncidentIn(IncidentFields):
@@ -171,80 +146,81 @@ class IncidentIn(IncidentFields):
 class IncidentPatch(IncidentFields):
     """Only the fields sent change; a list sent replaces the whole list."""
 
-    change_reason: str = Field("", description="Why: needed once the record is submitted")
+    change_reason: Note = Field("", description="Why: needed once the record is submitted")
 
 
 class ReasonIn(Body):
-    reason: str = ""
+    reason: Note = ""
 
 
 class ReviewNotesIn(Body):
-    notes: str = ""
+    notes: Narrative = ""
 
 
 class MedicalReviewIn(Body):
     reviewed_at: When | None = None
-    reviewer: str = ""
-    findings: str = ""
-    delay_reason: str | None = Field(
+    reviewer: Name = ""
+    findings: Narrative = ""
+    delay_reason: Note | None = Field(
         None, description="Needed when the review was more than an hour after restraint started"
     )
 
 
+# Ranges no living patient's reading falls outside: beyond them it is a typing mistake (and
+# 1e308 once reached the database layer as a 500, issue 11).
 class ObservationIn(Body):
-    kind: str = Field("physical", description="physical or rapid_tranquillisation")
+    kind: Code = Field("physical", description="physical or rapid_tranquillisation")
     taken_at: When | None = None
-    pulse: int | None = None
-    bp_systolic: int | None = None
-    bp_diastolic: int | None = None
-    respiratory_rate: int | None = None
-    # A body temperature in degrees Celsius: outside this range it is a typing mistake (and
-    # 1e308 once reached the database layer as a 500, issue 11).
+    pulse: StrictInt | None = Field(None, ge=0, le=300, description="Beats a minute, 0 to 300")
+    bp_systolic: StrictInt | None = Field(None, ge=0, le=300, description="mmHg, 0 to 300")
+    bp_diastolic: StrictInt | None = Field(None, ge=0, le=300, description="mmHg, 0 to 300")
+    respiratory_rate: StrictInt | None = Field(None, ge=0, le=100,
+                                               description="Breaths a minute, 0 to 100")
     temperature: float | None = Field(None, ge=25, le=45, description="Degrees Celsius, 25 to 45")
-    spo2: int | None = None
-    consciousness: str = Field("", description="ACVPU: A, C, V, P or U")
-    hydration: str = Field("", description="Fluid and food intake and output")
-    not_taken_reason: str = ""
-    action_instead: str = ""
-    no_further_concerns: bool = Field(
+    spo2: StrictInt | None = Field(None, ge=0, le=100, description="Per cent, 0 to 100")
+    consciousness: Code = Field("", description="ACVPU: A, C, V, P or U")
+    hydration: str = Field("", max_length=300, description="Fluid and food intake and output")
+    not_taken_reason: Note = ""
+    action_instead: Note = ""
+    no_further_concerns: Flag = Field(
         False, description="Rapid tranquillisation: no further checks needed"
     )
-    late_reason: str | None = None
+    late_reason: Note | None = None
 
 
 class SupportIn(Body):
-    support_for: str = Field("", description="patient or staff")
-    held: bool = True
+    support_for: Code = Field("", description="patient or staff")
+    held: Flag = True
     held_at: When | None = None
-    not_held_reason: str = Field("", description="01-04 or 98")
-    notes: str = ""
-    late_reason: str | None = None
+    not_held_reason: Code = Field("", description="01-04 or 98")
+    notes: Narrative = ""
+    late_reason: Note | None = None
 
 
 class DebriefIn(Body):
-    held: bool = True
+    held: Flag = True
     held_at: When | None = None
-    patient_took_part: bool = False
-    not_held_reason: str = Field("", description="01-04 or 98")
-    carer_took_part: bool = False
-    attendees: str = ""
-    learning: str = ""
-    late_reason: str | None = None
+    patient_took_part: Flag = False
+    not_held_reason: Code = Field("", description="01-04 or 98")
+    carer_took_part: Flag = False
+    attendees: Note = ""
+    learning: Narrative = ""
+    late_reason: Note | None = None
 
 
 class PatientAccountIn(Body):
     offered_at: When | None = None
-    response: str = Field("", description="accepted, declined or later")
-    account: str = ""
-    late_reason: str | None = None
+    response: Code = Field("", description="accepted, declined or later")
+    account: Narrative = ""
+    late_reason: Note | None = None
 
 
 class ReviewIn(Body):
-    kind: str = Field("", description=", ".join(codes.ReviewKind.values))
+    kind: Code = Field("", description=", ".join(codes.ReviewKind.values))
     reviewed_at: When | None = None
-    reviewer: str = ""
-    notes: str = ""
-    late_reason: str | None = None
+    reviewer: Name = ""
+    notes: Narrative = ""
+    late_reason: Note | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -546,33 +522,13 @@ class DutyFilters(Schema):
 # ---------------------------------------------------------------------------------------------
 
 
-class _Refused(Exception):
-    """Raised inside a savepoint to undo a write that must not stand."""
-
-
-def _write(write: Callable[[], T], problems: dict[str, list[str]]) -> T:
-    """Run a service. With problems the API found itself (an unknown ward, a misspelt field),
-    the service still runs inside a savepoint that is always rolled back, so the reply lists
-    its problems too, and nothing is written. A role that may not act on the duty (ADR 7) is
-    a 403 with the sentence saying who may, whatever else is wrong with the body."""
-    if not problems:
-        try:
-            return write()
-        except services.DutyRefused as refusal:
-            raise HttpError(403, str(refusal)) from None
+def _write(write: Callable[[], T]) -> T:
+    """Run a service. A role that may not act on the duty (ADR 7) is a 403 with the sentence
+    saying who may; the service's ValidationError becomes the 422 (rrp.api.errors)."""
     try:
-        with transaction.atomic():
-            write()
-            raise _Refused
+        return write()
     except services.DutyRefused as refusal:
         raise HttpError(403, str(refusal)) from None
-    except ValidationError as error:
-        found = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-        for field, messages in found.items():
-            problems.setdefault(field, list(messages))  # the API's more exact words win
-    except _Refused:
-        pass
-    raise ValidationError(problems)
 
 
 def _write_on_incident(
@@ -580,66 +536,11 @@ def _write_on_incident(
     write: Callable[[Actor, Incident], T],
 ) -> tuple[Incident, T]:
     """Every write on one use of force, in this order: the permission, the incident within
-    the token's organisation (404 otherwise), the body's own problems (which blank unreadable
-    times, so `write` must read the payload only when called), then the service (`_write`)."""
+    the token's organisation (404 otherwise), then the service (`_write`). The body itself
+    was checked by its schema before the view ran."""
     require(request, permission)
     incident = _incident(request, incident_id)
-    problems = _body_problems(request, payload)
-    return incident, _write(lambda: write(api_actor(request), incident), problems)
-
-
-def _body_problems(request: HttpRequest, payload: Schema) -> dict[str, list[str]]:
-    """Problems the schema let through so they are listed with the services' own: names the
-    body does not hold (a misspelling must not be dropped silently) and unreadable times,
-    which become empty so the services check everything else."""
-    try:
-        raw = json.loads(request.body or b"{}")
-    except ValueError:
-        raw = {}
-    problems = _unknown_names(raw, type(payload), ())
-    problems.update(_unreadable_times(payload, ()))
-    return problems
-
-
-def _nested_schema(annotation: Any) -> type[Schema] | None:
-    for candidate in (annotation, *get_args(annotation)):
-        if isinstance(candidate, type) and issubclass(candidate, Schema):
-            return candidate
-    return None
-
-
-def _unknown_names(raw: Any, schema: type[Schema], path: tuple[str, ...]) -> dict[str, list[str]]:
-    problems: dict[str, list[str]] = {}
-    if not isinstance(raw, dict):
-        return problems
-    fields = {field.alias or name: field for name, field in schema.model_fields.items()}
-    for key, value in raw.items():
-        if key not in fields:
-            problems[".".join((*path, str(key)))] = [
-                f"'{key}' is not something this record holds: check the spelling"
-            ]
-            continue
-        nested = _nested_schema(fields[key].annotation)
-        if nested is not None and isinstance(value, list):
-            for index, item in enumerate(value):
-                problems.update(_unknown_names(item, nested, (*path, key, str(index))))
-    return problems
-
-
-def _unreadable_times(payload: Schema, path: tuple[str, ...]) -> dict[str, list[str]]:
-    problems: dict[str, list[str]] = {}
-    for name in type(payload).model_fields:
-        value = getattr(payload, name)
-        if isinstance(value, Unreadable):
-            problems[".".join((*path, name))] = [
-                f"'{value}' is not a date and time: use ISO 8601, like 2026-10-05T14:30:00+01:00"
-            ]
-            setattr(payload, name, None)
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                if isinstance(item, Schema):
-                    problems.update(_unreadable_times(item, (*path, name, str(index))))
-    return problems
+    return incident, _write(lambda: write(api_actor(request), incident))
 
 
 def _organisation(request: HttpRequest) -> Any:
@@ -666,7 +567,7 @@ def _moment(name: str, value: str | None, *, end_of_day: bool = False) -> dt.dat
     except ValueError:
         day = moment = None
     if moment is not None:
-        return _aware(moment)
+        return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
     if day is None:
         raise query_problem(name, f"'{value}' is not a date like 2026-10-01 or a date and time "
                              "like 2026-10-01T14:30:00+01:00")
@@ -889,15 +790,12 @@ def incident_create(request: HttpRequest, payload: IncidentIn) -> Status[dict[st
     """Record a use of force. Submitted unless `"status": "draft"`; on submission the duties
     that follow are worked out and a death or serious injury is escalated."""
     require(request, RECORD)
-    problems = _body_problems(request, payload)
+    problems: dict[str, list[str]] = {}
     sent = set(IncidentFields.model_fields)
     data = _changes(_new_input(), request, payload, sent, problems)
-    incident = _write(
-        lambda: services.incident_create(
-            actor=api_actor(request), organisation=_organisation(request), data=data,
-            submit=payload.status == "submitted",
-        ),
-        problems,
+    incident = services.incident_create(
+        actor=api_actor(request), organisation=_organisation(request), data=data,
+        submit=payload.status == "submitted", problems=problems,
     )
     return Status(201, _incident_out(incident.pk))
 
@@ -920,15 +818,12 @@ def incident_update(
     `change_reason`; nothing changes when there is any problem."""
     require(request, RECORD)
     incident = _incident(request, incident_id)
-    problems = _body_problems(request, payload)
+    problems: dict[str, list[str]] = {}
     sent = payload.model_fields_set & set(IncidentFields.model_fields)
     data = _changes(services.input_from_incident(incident), request, payload, sent, problems)
-    _write(
-        lambda: services.incident_update(
-            actor=api_actor(request), incident=incident, data=data,
-            change_reason=payload.change_reason,
-        ),
-        problems,
+    services.incident_update(
+        actor=api_actor(request), incident=incident, data=data,
+        change_reason=payload.change_reason, problems=problems,
     )
     return _incident_out(incident.pk)
 
@@ -1132,6 +1027,5 @@ def duty_not_required(request: HttpRequest, duty_id: int, payload: ReasonIn) -> 
     duty = get_in_organisation(Duty.objects.select_related("incident__ward"),
                                _organisation(request), pk=duty_id)
     duty = _write(lambda: services.duty_mark_not_required(
-        actor=api_actor(request), duty=duty, reason=payload.reason),
-        _body_problems(request, payload))
+        actor=api_actor(request), duty=duty, reason=payload.reason))
     return _duty_out(duty, timezone.now())

@@ -3,10 +3,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
+from pydantic import StrictInt
 
 from rrp.api.errors import query_problem
 from rrp.api.permissions import api_actor, require
+from rrp.api.schemas import Body, Code
 from rrp.core.scoping import get_in_organisation
 from rrp.organisations import services
 from rrp.organisations.bed_days import parse_month
@@ -31,10 +33,11 @@ class WardOut(Schema):
     is_open: bool
 
 
-class BedDaysIn(Schema):
-    ward: str
-    month: str
-    bed_days: int
+class BedDaysIn(Body):
+    ward: Code = Field(description="The ward's code, e.g. OAK")
+    month: Code = Field(description="The month, like 2026-10")
+    # No ward holds more than 1,000 beds: 31,000 bed days a month is past any real figure.
+    bed_days: StrictInt = Field(ge=0, le=31_000, description="Occupied bed days in the month")
 
 
 class BedDaysOut(Schema):

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import AfterValidator
 
 from rrp.api.pagination import AuditedPagination
 from rrp.api.permissions import api_actor, require
+from rrp.api.schemas import Body, Code, DateOfBirth, storable
 from rrp.audit.services import audit_list_view, audit_view
+from rrp.core import limits
 from rrp.core.scoping import get_in_organisation
 from rrp.patients import services
 from rrp.patients.models import Patient
@@ -18,42 +21,51 @@ from rrp.patients.selectors import patients_of
 router = Router(tags=["patients"])
 
 
-class PatientIn(Schema):
-    local_id: str
-    nhs_number: str | None = None
-    given_name: str = ""
-    family_name: str = ""
-    date_of_birth: dt.date
-    sex: str = "not_known"
-    gender_same_as_birth: str = "not_known"
-    sexual_orientation: str = "not_known"
-    religion: str = "not_known"
-    ethnic_category: str = "99"
-    disability: str = "not_known"
-    pregnancy: str = "not_known"
-    marital_status: str = "not_known"
-    mental_disorder: str = "not_known"
-    learning_disability_autism: str = "not_known"
-    legal_status: str = "99"
+# The patient record's own limits (rrp.patients.models): a local id of 32, names of 100.
+LocalId = Annotated[str, Field(max_length=32), AfterValidator(storable)]
+# Spaces and dashes are allowed ("943 476 5919"): the service reads the ten digits.
+NhsNumber = Annotated[str, Field(max_length=limits.CODE), AfterValidator(storable)]
+PersonName = Annotated[str, Field(max_length=100), AfterValidator(storable)]
 
 
-class PatientPatch(Schema):
-    local_id: str | None = None
-    nhs_number: str | None = None
-    given_name: str | None = None
-    family_name: str | None = None
-    date_of_birth: dt.date | None = None
-    sex: str | None = None
-    gender_same_as_birth: str | None = None
-    sexual_orientation: str | None = None
-    religion: str | None = None
-    ethnic_category: str | None = None
-    disability: str | None = None
-    pregnancy: str | None = None
-    marital_status: str | None = None
-    mental_disorder: str | None = None
-    learning_disability_autism: str | None = None
-    legal_status: str | None = None
+class PatientIn(Body):
+    local_id: LocalId
+    nhs_number: NhsNumber | None = None
+    given_name: PersonName = ""
+    family_name: PersonName = ""
+    date_of_birth: DateOfBirth
+    sex: Code = "not_known"
+    gender_same_as_birth: Code = "not_known"
+    sexual_orientation: Code = "not_known"
+    religion: Code = "not_known"
+    ethnic_category: Code = "99"
+    disability: Code = "not_known"
+    pregnancy: Code = "not_known"
+    marital_status: Code = "not_known"
+    mental_disorder: Code = "not_known"
+    learning_disability_autism: Code = "not_known"
+    legal_status: Code = "99"
+
+
+class PatientPatch(Body):
+    """Only the fields sent change."""
+
+    local_id: LocalId | None = None
+    nhs_number: NhsNumber | None = None
+    given_name: PersonName | None = None
+    family_name: PersonName | None = None
+    date_of_birth: DateOfBirth | None = None
+    sex: Code | None = None
+    gender_same_as_birth: Code | None = None
+    sexual_orientation: Code | None = None
+    religion: Code | None = None
+    ethnic_category: Code | None = None
+    disability: Code | None = None
+    pregnancy: Code | None = None
+    marital_status: Code | None = None
+    mental_disorder: Code | None = None
+    learning_disability_autism: Code | None = None
+    legal_status: Code | None = None
 
 
 class PatientOut(Schema):

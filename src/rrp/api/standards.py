@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from rrp.api.permissions import api_actor, require
+from rrp.api.schemas import Body, Code, Name, Narrative
 from rrp.standards import selectors, services
 from rrp.standards.models import ComplianceStatement, StandardsEdition, StatementAssessment
 
@@ -63,13 +64,13 @@ class AssessmentOut(Schema):
     version: int
 
 
-class AssessmentIn(Schema):
-    rating: str
-    narrative: str = ""
-    owner: str | None = None
+class AssessmentIn(Body):
+    rating: Code
+    narrative: Narrative = ""
+    owner: Name | None = None
     """Username of someone in the organisation, or null for nobody."""
-    na_rationale: str = ""
-    na_arrangements: str = ""
+    na_rationale: Narrative = ""
+    na_arrangements: Narrative = ""
 
 
 class IndicatorOut(Schema):

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
 
 from rrp.api import analytics as analytics_api
 from rrp.api import careplans, incidents, organisations, patients, standards
 from rrp.api.auth import TokenAuth
 from rrp.api.errors import install_error_handlers
+from rrp.api.openapi import declare_every_answer
 
-api = NinjaAPI(
+
+class RrpAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return declare_every_answer(super().get_openapi_schema(**kwargs))
+
+
+api = RrpAPI(
     title="Reducing Restrictive Practice API",
     version="1",
     urls_namespace="api",

@@ -85,7 +85,14 @@ MIDDLEWARE = [
     "rrp.organisations.middleware.CurrentOrganisationMiddleware",
     "rrp.accounts.middleware.LoginRequiredMiddleware",
     "rrp.core.middleware.NoStoreMiddleware",
+    "rrp.api.bodies.JsonBodyMiddleware",
+    "rrp.api.query_names.KnownQueryNamesMiddleware",
+    "rrp.api.idempotency.IdempotencyMiddleware",
 ]
+
+# A form's text (not its files) is at most 2 MB: far past the longest record, and a round
+# figure the "too large" page can say (rrp.core.views.bad_request).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_000_000
 
 ROOT_URLCONF = "rrp.config.urls"
 WSGI_APPLICATION = "rrp.config.wsgi.application"

@@ -15,3 +15,6 @@ urlpatterns = [
     path("audit/", include("rrp.audit.urls")),
     path("api/v1/", api.urls),
 ]
+
+# A request the server cannot read (too large, too many fields) gets a page that says why.
+handler400 = "rrp.core.views.bad_request"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -33,3 +35,23 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's handler400, with a sentence instead of a bare "Bad Request (400)" (issue 11).
+    A request larger than the server reads is a 413 that says the limit. (The API answers in
+    JSON before this: rrp.api.bodies.)"""
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_000_000
+        return render(request, "400.html", {
+            "heading": "What you sent is too large",
+            "sentence": f"A form can hold at most {limit:g} MB of text. Shorten what you typed; "
+                        "to add a file, use the file upload, which takes larger files.",
+        }, status=413)
+    if isinstance(exception, TooManyFieldsSent):
+        sentence = (f"A form can hold at most {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} "
+                    "answers.")
+    else:
+        sentence = "Something in what was sent could not be read."
+    return render(request, "400.html", {"heading": "Sorry, what was sent could not be read",
+                                        "sentence": sentence}, status=400)

@@ -25,7 +25,9 @@ from django import forms
 from django.forms.utils import ErrorDict
 from django.utils import timezone
 
+from rrp.core import limits
 from rrp.core.forms import NhsDateField, NhsDateWidget
+from rrp.core.ward_clock import SkippedTime, ward_time
 from rrp.incidents import codes
 from rrp.incidents.inputs import (
     IncidentInput,
@@ -82,8 +84,9 @@ def clock(value: dt.datetime | None) -> str:
 
 
 def aware(value: dt.datetime) -> dt.datetime:
-    """A wall-clock time on the ward (Europe/London) as an aware datetime."""
-    return timezone.make_aware(value)
+    """A wall-clock time on the ward (Europe/London) as an aware datetime. Raises SkippedTime
+    for a time the clocks skipped (rrp.core.ward_clock): callers name it on their field."""
+    return ward_time(value)
 
 
 HALF_DAY = dt.timedelta(hours=12)
@@ -231,7 +234,7 @@ def _radios(label: str, choices: Any, help_text: str = "") -> forms.ChoiceField:
 
 
 def _text(
-    label: str, help_text: str = "", rows: int = 3, max_length: int = 5000
+    label: str, help_text: str = "", rows: int = 3, max_length: int = limits.NARRATIVE
 ) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -287,7 +290,7 @@ class IncidentForm(QuietForm):
         "or chemical restraint, seclusion or segregation.",
     )
     reason = _choose("Main reason force was used", codes.Reason.choices, "Choose a reason")
-    reason_detail = _text("More about the reason (optional)", rows=2, max_length=2000)
+    reason_detail = _text("More about the reason (optional)", rows=2, max_length=limits.NOTE)
     de_escalation = forms.MultipleChoiceField(
         label="What was tried to avoid using force?",
         choices=codes.DeEscalation.choices,
@@ -373,7 +376,7 @@ class InterventionRowForm(QuietForm):
         "Why no other position would do, and what was done to turn them as soon as it was "
         "safe. How long comes from the start and end times.",
         rows=2,
-        max_length=2000,
+        max_length=limits.NOTE,
     )
 
     USED = ("type_code", "started_at", "ended_at", "ended_on", "drug", "dose", "prone_reason")
@@ -408,7 +411,7 @@ class StaffRowForm(QuietForm):
 class OtherPersonRowForm(QuietForm):
     kind = _choose("Who", codes.OtherPersonKind.choices, "Choose")
     name = forms.CharField(label="Name or service (optional)", required=False, max_length=200)
-    reason = forms.CharField(label="Why they were involved", required=False, max_length=2000)
+    reason = forms.CharField(label="Why they were involved", required=False, max_length=limits.NOTE)
 
     def is_used(self) -> bool:
         return any(self.raw(name).strip() for name in ("kind", "name", "reason"))
@@ -417,7 +420,8 @@ class OtherPersonRowForm(QuietForm):
 class InjuryRowForm(QuietForm):
     person = _choose("Who was injured", codes.InjuredPerson.choices, "Choose")
     severity = _choose("How serious", codes.InjurySeverity.choices, "Choose")
-    description = forms.CharField(label="What the injury was", required=False, max_length=2000)
+    description = forms.CharField(label="What the injury was", required=False,
+                                  max_length=limits.NOTE)
 
     def is_used(self) -> bool:
         return any(self.raw(name).strip() for name in ("person", "severity", "description"))
@@ -841,12 +845,21 @@ class IncidentRecording:
             if start_time is not None:
                 placed = place_start(day, start_time, anchor)
                 anchor = anchor or placed
-                started = aware(placed)
+                try:
+                    started = aware(placed)
+                except SkippedTime as skipped:
+                    row.add_error("started_at", str(skipped))
                 if end_time is not None:
-                    ended = aware(place_end(placed, end_time, data.get("ended_on")))
+                    try:
+                        ended = aware(place_end(placed, end_time, data.get("ended_on")))
+                    except SkippedTime as skipped:
+                        row.add_error("ended_at", str(skipped))
             elif end_time is not None and not submit:
                 # A draft keeps an end typed before its start, on the day typed.
-                ended = aware(dt.datetime.combine(data.get("ended_on") or day, end_time))
+                try:
+                    ended = aware(dt.datetime.combine(data.get("ended_on") or day, end_time))
+                except SkippedTime as skipped:
+                    row.add_error("ended_at", str(skipped))
             elif end_time is not None and not row.has_error("started_at"):
                 row.add_error("started_at", f"Enter the time the {row.describe()} started")
             if ended is None and end_time is None and started is not None:
@@ -1008,7 +1021,7 @@ class IncidentRecording:
             placed = place_start(self.day, time, anchor)
             anchor = anchor or placed
             starts.append(placed)
-        return aware(min(starts)) if starts else None
+        return timezone.make_aware(min(starts)) if starts else None  # a hint only
 
     @staticmethod
     def _add_error(form: forms.Form, field: str | None, message: str) -> None:
@@ -1172,7 +1185,11 @@ class TimedForm(forms.Form):
         if not data.get("on") and not self.has_error("on"):
             self.add_error("on", f"Enter the date {self.when}")
         if data.get("on") and data.get("at"):
-            moment = aware(dt.datetime.combine(data["on"], data["at"]))
+            try:
+                moment = aware(dt.datetime.combine(data["on"], data["at"]))
+            except SkippedTime as skipped:
+                self.add_error("at", str(skipped))
+                return data
             if moment > self.now + FUTURE_GRACE:
                 self.add_error("at", "This time is in the future: check the date and time")
             data["moment"] = moment
@@ -1381,7 +1398,7 @@ class DebriefForm(TimedForm):
         widget=forms.RadioSelect,
     )
     carer_took_part = forms.BooleanField(label="A carer or advocate took part", required=False)
-    attendees = _text("Who took part (optional)", rows=2, max_length=2000)
+    attendees = _text("Who took part (optional)", rows=2, max_length=limits.NOTE)
     learning = _text(
         "What was learned?",
         "What could prevent this happening again; 'nothing new' is an answer",

@@ -275,10 +275,14 @@ def _check(
     *,
     draft: bool,
     more: dict[str, list[str]] | None = None,
+    exact: dict[str, list[str]] | None = None,
 ) -> None:
+    """Every problem at once. `more` adds to the rules' own; `exact` (what the caller found
+    out, e.g. the API's "no ward with the code X") replaces the rules' words for that field."""
     problems = incident_input_problems(data, organisation, now, draft=draft)
     for path, messages in (more or {}).items():
         problems.setdefault(path, []).extend(messages)
+    problems.update(exact or {})
     if problems:
         raise ValidationError(problems)
 
@@ -355,9 +359,12 @@ def incident_create(
     data: IncidentInput,
     submit: bool = True,
     now: dt.datetime | None = None,
+    problems: dict[str, list[str]] | None = None,
 ) -> Incident:
+    """Record a use of force. `problems` are ones the caller found in what it was sent (an
+    unknown ward code): reported with the rest, and nothing is written."""
     now = now or timezone.now()
-    _check(data, organisation, now, draft=not submit)
+    _check(data, organisation, now, draft=not submit, exact=problems)
     incident = Incident(organisation=organisation, created_by=_user(actor))
     _apply_top_level(incident, data)
     incident.draft_answers = {} if submit else dict(data.draft_answers)
@@ -421,8 +428,10 @@ def incident_update(
     data: IncidentInput,
     change_reason: str = "",
     now: dt.datetime | None = None,
+    problems: dict[str, list[str]] | None = None,
 ) -> Incident:
-    """Change a record. After submission every change is a new version with who/when/why."""
+    """Change a record. After submission every change is a new version with who/when/why.
+    `problems` as for incident_create."""
     now = now or timezone.now()
     _refuse_entered_in_error(incident)
     if incident.status == codes.Status.CLOSED:
@@ -432,7 +441,7 @@ def incident_update(
     if not draft and not change_reason.strip():
         more["change_reason"] = ["Say why the submitted record is being changed"]
     # Every problem at once (the change reason with the rest), and nothing written before.
-    _check(data, incident.organisation, now, draft=draft, more=more)
+    _check(data, incident.organisation, now, draft=draft, more=more, exact=problems)
     before = incident_record(incident)
     if not draft:
         IncidentVersion.objects.create(incident=incident, version=incident.version,

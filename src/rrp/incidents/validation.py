@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from rrp.core import limits
 from rrp.core.text import bidi_problem
 from rrp.incidents import codes
 from rrp.incidents.inputs import IncidentInput
@@ -19,6 +20,14 @@ FUTURE_GRACE = dt.timedelta(minutes=1)
 
 def _when(value: dt.datetime) -> str:
     return f"{value:%d/%m/%Y %H:%M}"
+
+
+def _times(data: IncidentInput) -> list[tuple[str, dt.datetime | None]]:
+    times = [("started_at", data.started_at), ("ended_at", data.ended_at)]
+    for n, item in enumerate(data.interventions):
+        times += [(f"interventions.{n}.started_at", item.started_at),
+                  (f"interventions.{n}.ended_at", item.ended_at)]
+    return times
 
 
 def incident_problems(
@@ -35,6 +44,10 @@ def incident_problems(
     def add(path: str, message: str) -> None:
         problems[path].append(message)
 
+    # Even a draft: a year 0001 start once overflowed the patient's age (issue 11).
+    for path, moment in _times(data):
+        if moment is not None and moment.year < limits.EARLIEST_YEAR:
+            add(path, f"This is before {limits.EARLIEST_YEAR}: check the year")
     if complete:
         if data.started_at is None:
             add("started_at", "Enter when the use of force started")

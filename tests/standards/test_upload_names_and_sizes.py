@@ -1,0 +1,42 @@
+"""A file's name and a request's size never turn an upload into a bare "Bad Request (400)"
+(issue 11): a long name is shortened, keeping its extension; a request larger than the server
+takes is answered with a page saying the limit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from rrp.standards.models import Evidence
+
+from .conftest import PDF
+
+
+def _upload(client: Any, cycle: Any, name: str) -> Any:
+    return client.post(
+        f"/compliance/cycles/{cycle.pk}/statements/1.1.I/evidence/upload/",
+        {"upload": SimpleUploadedFile(name, PDF), "title": "Strategy"},
+    )
+
+
+def test_a_1000_character_file_name_is_shortened_keeping_its_extension(
+    cycle: Any, lead: Any, client_for: Any, organisation: Any
+) -> None:
+    response = _upload(client_for(lead, organisation), cycle, "s" * 1000 + ".pdf")
+    assert response.status_code == 302, response.content[:500]
+    evidence = Evidence.objects.get()
+    assert len(evidence.original_name) <= 255
+    assert evidence.original_name.endswith(".pdf")
+
+
+def test_a_form_larger_than_the_server_reads_is_413_saying_the_limit(
+    lead: Any, client_for: Any, organisation: Any, settings: Any
+) -> None:
+    client = client_for(lead, organisation)
+    response = client.post("/uses-of-force/record/",
+                           {"description": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)})
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "What you sent is too large" in page
+    assert "A form can hold at most 2 MB of text" in page
