@@ -18,6 +18,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from PIL import Image
+from pypdf import PdfWriter
 
 from rrp.audit.services import Actor
 
@@ -84,12 +86,18 @@ def rate_everything(cycle: Any, rating: str = "met") -> None:
 
 # -- evidence files ----------------------------------------------------------------------------
 
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+def pdf_bytes(change: Callable[[PdfWriter], None] | None = None) -> bytes:
+    """A real one-page PDF (200 x 200 points), made with pypdf; `change` adds to it first."""
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    if change is not None:
+        change(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = pdf_bytes()
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 SVG = (
     b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
@@ -112,11 +120,14 @@ def png_bytes() -> bytes:
     )
 
 
-JPEG = (
-    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-    + b"\x00" * 64
-    + b"\xff\xd9"
-)
+def jpeg_bytes() -> bytes:
+    """A real 2 x 2 JPEG, made with Pillow."""
+    out = io.BytesIO()
+    Image.new("RGB", (2, 2), "red").save(out, "JPEG")
+    return out.getvalue()
+
+
+JPEG = jpeg_bytes()
 
 
 def office_zip(members: dict[str, bytes], *, compress: int = zipfile.ZIP_DEFLATED) -> bytes:

@@ -22,6 +22,7 @@ from .conftest import (
     docx_bytes,
     odt_bytes,
     office_zip,
+    pdf_bytes,
     png_bytes,
     xlsx_bytes,
 )
@@ -131,9 +132,7 @@ def test_office_documents_with_macros_are_refused() -> None:
 
 
 def test_a_pdf_with_scripts_is_refused() -> None:
-    scripted = PDF.replace(
-        b"/Type/Catalog", b"/Type/Catalog/OpenAction<</S/JavaScript/JS(app.alert(1))>>"
-    )
+    scripted = pdf_bytes(lambda writer: writer.add_js("app.alert(1);"))
     assert "contains scripts" in refused("policy.pdf", scripted)
 
 

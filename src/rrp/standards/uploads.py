@@ -5,8 +5,10 @@ regulator), so an upload must be what it says it is and must not be able to run 
 their browser. Accepted: PDF, PNG, JPEG, Word (.docx), Excel (.xlsx), OpenDocument text and
 spreadsheets (.odt, .ods), CSV and plain text. Refused: web pages and SVG (they can carry
 scripts), executables, archives other than the office formats above, office files with
-macros, zip bombs, PDFs with scripts or launch actions, and any file whose content does not
-match its extension. Files are also served only as downloads (see views), never inline.
+macros, zip bombs, PDFs with scripts, actions or attached files (read with pypdf, so an
+escaped name like /J#61vaScript is seen for what it is: rrp.standards.pdf_checks), images
+that do not decode or carry something joined to their end, and any file whose content does
+not match its extension. Files are also served only as downloads (see views), never inline.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from dataclasses import dataclass
 from typing import BinaryIO, Final
 
 import filetype
+
+from rrp.standards.pdf_checks import image_problem, pdf_problem
 
 MEGABYTE: Final = 1024 * 1024
 DEFAULT_MAX_BYTES: Final = 20 * MEGABYTE
@@ -100,7 +104,6 @@ _MARKUP_RE: Final = re.compile(
     rb"|javascript:",
     re.IGNORECASE,
 )
-_PDF_ACTIVE_RE: Final = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFile)\b")
 _CONTROL_RE: Final = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
@@ -176,25 +179,28 @@ def check_upload(
     if expected is PDF:
         if not head.startswith(b"%PDF-"):
             raise mismatch
-        if _PDF_ACTIVE_RE.search(_read_all(stream)):
-            raise UploadRejected(
-                "The PDF contains scripts, launch actions or attached files, which cannot be "
-                "uploaded. Save it again as a plain PDF (for example, print it to PDF)"
-            )
+        _refuse_if(pdf_problem(stream))
         return PDF
     if expected is PNG:
         if kind is None or kind.mime not in {"image/png", "image/apng"}:
             raise mismatch
+        _refuse_if(image_problem(expected.label, _read_all(stream)))
         return PNG
     if expected is JPEG:
         if kind is None or kind.mime != "image/jpeg":
             raise mismatch
+        _refuse_if(image_problem(expected.label, _read_all(stream)))
         return JPEG
     # docx, xlsx, odt, ods: zip containers, checked inside.
     if kind is None or kind.mime != expected.content_type:
         raise mismatch
     _check_office_zip(expected, stream)
     return expected
+
+
+def _refuse_if(problem: str | None) -> None:
+    if problem is not None:
+        raise UploadRejected(problem)
 
 
 def _short(name: str) -> str:
