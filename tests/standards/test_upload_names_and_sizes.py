@@ -20,7 +20,7 @@ def _upload(client: Any, cycle: Any, name: str) -> Any:
     )
 
 
-def test_a_1000_character_file_name_is_shortened_keeping_its_extension(
+def test_a_255_character_file_name_is_kept_to_255_keeping_its_extension(
     cycle: Any, lead: Any, client_for: Any, organisation: Any
 ) -> None:
     response = _upload(client_for(lead, organisation), cycle, "s" * 1000 + ".pdf")
@@ -40,3 +40,27 @@ def test_a_form_larger_than_the_server_reads_is_413_saying_the_limit(
     page = response.content.decode()
     assert "What you sent is too large" in page
     assert "A form can hold at most 2 MB of text" in page
+
+
+def test_a_file_name_longer_than_the_server_reads_is_a_page_saying_so(
+    cycle: Any, lead: Any, client_for: Any, organisation: Any
+) -> None:
+    # As a browser sends it: the whole name in the part's header (the test client's own
+    # encoding would shorten it to 255 first, as UploadedFile does).
+    boundary = "rrpboundary"
+    body = (
+        f"--{boundary}\r\n"
+        'Content-Disposition: form-data; name="title"\r\n\r\nStrategy\r\n'
+        f"--{boundary}\r\n"
+        f'Content-Disposition: form-data; name="upload"; filename="{"s" * 1000}.pdf"\r\n'
+        "Content-Type: application/pdf\r\n\r\n"
+    ).encode() + PDF + f"\r\n--{boundary}--\r\n".encode()
+    response = client_for(lead, organisation).generic(
+        "POST", f"/compliance/cycles/{cycle.pk}/statements/1.1.I/evidence/upload/", body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "name is too long" in page
+    assert "A file&#39;s name can be at most about 900 characters" in page
+    assert not Evidence.objects.exists()

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -48,6 +49,13 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
             "sentence": f"A form can hold at most {limit:g} MB of text. Shorten what you typed; "
                         "to add a file, use the file upload, which takes larger files.",
         }, status=413)
+    if isinstance(exception, MultiPartParserError) and "header size" in str(exception):
+        # Django reads at most 1,024 bytes of each part's headers, where a file's name is.
+        return render(request, "400.html", {
+            "heading": "The file's name is too long",
+            "sentence": "A file's name can be at most about 900 characters. Rename the file "
+                        "to something shorter and upload it again.",
+        }, status=400)
     if isinstance(exception, TooManyFieldsSent):
         sentence = (f"A form can hold at most {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} "
                     "answers.")
