@@ -6,19 +6,26 @@ Every page is checked for accessibility and the Content Security Policy."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
+from pypdf import PdfWriter
 
 from rrp.audit.services import Actor
 
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def _pdf() -> bytes:
+    """A real one-page PDF: uploads are read with pypdf, so a hand-made one must be whole."""
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _pdf()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ and ordinary documents and pictures still go through."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -110,3 +111,38 @@ def test_an_image_that_does_not_decode_or_has_something_joined_is_refused(
     name: str, content: bytes
 ) -> None:
     assert "is damaged or has something else joined to its end" in refused(name, content)
+
+
+def test_an_image_over_the_pixel_limit_says_so_not_damaged() -> None:
+    from rrp.standards.pdf_checks import MAX_IMAGE_PIXELS
+
+    out = io.BytesIO()
+    Image.new("1", (12_000, MAX_IMAGE_PIXELS // 12_000 + 1)).save(out, "PNG")
+    assert refused("huge.png", out.getvalue()) == (
+        "The PNG image is too large: at most 100 megapixels")
+
+
+def test_a_phone_photo_made_of_several_jpegs_is_accepted() -> None:
+    # Multi-picture (MPO) and HDR gain-map photos are JPEGs one after another.
+    out = io.BytesIO()
+    first, second = Image.new("RGB", (4, 4), "red"), Image.new("RGB", (4, 4), "blue")
+    first.save(out, "MPO", save_all=True, append_images=[second])
+    assert accepted("photo.jpg", out.getvalue()) == "image/jpeg"
+
+
+def test_an_encrypted_pdf_that_opens_without_a_password_is_read_and_checked() -> None:
+    def restrict(writer: Any) -> None:
+        writer.encrypt(user_password="", owner_password="owner", algorithm="AES-256")
+
+    assert accepted("restricted.pdf", pdf_bytes(restrict)) == "application/pdf"
+    locked = pdf_bytes(lambda writer: writer.encrypt("secret", algorithm="AES-256"))
+    assert "protected by a password" in refused("locked.pdf", locked)
+
+
+def test_a_long_report_is_checked_not_called_damaged() -> None:
+    def many_pages(writer: Any) -> None:
+        for _ in range(400):
+            writer.add_blank_page(200, 200)
+            writer.add_uri(len(writer.pages) - 1, "https://www.nhs.uk", [0, 0, 10, 10])
+
+    assert accepted("annual report.pdf", pdf_bytes(many_pages)) == "application/pdf"

@@ -17,6 +17,7 @@ Each function returns the sentence to show, or None when the file is acceptable.
 from __future__ import annotations
 
 import io
+import logging
 import warnings
 from typing import Any, BinaryIO, Final
 
@@ -42,11 +43,18 @@ _ACTIVE_ACTIONS: Final = frozenset({
 })
 _ACTIVE_SUBTYPES: Final = frozenset({"/FileAttachment", "/RichMedia", "/Movie", "/Sound",
                                      "/Screen"})
-# Enough for any real document (a 500-page report has some tens of thousands of objects);
-# past it, the file is refused rather than walked for ever.
-MAX_PDF_OBJECTS: Final = 200_000
+# Dictionaries and arrays walked (numbers and names are not counted): a 358-page report with
+# 15,000 links has about 150,000. Past the limit the file is refused rather than walked for ever.
+MAX_PDF_OBJECTS: Final = 1_000_000
 
 MAX_IMAGE_PIXELS: Final = 100_000_000  # 100 megapixels: past any photograph of a document
+
+
+COMPLEX_PDF: Final = ("The PDF is too complex to check (more than {limit:,} parts). Save it "
+                      "again in smaller parts, or print it to PDF, and try again")
+
+# pypdf logs every repair it makes to a broken file; a refused upload already says why.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
 class _TooLarge(Exception):
@@ -66,7 +74,7 @@ def pdf_problem(stream: BinaryIO) -> str | None:
             root = reader.trailer["/Root"]
             active = _holds_active_content(root)
     except _TooLarge:
-        return DAMAGED_PDF
+        return COMPLEX_PDF.format(limit=MAX_PDF_OBJECTS)
     except Exception:  # pypdf raises many kinds on a malformed file: any of them means damaged
         return DAMAGED_PDF
     finally:
@@ -86,6 +94,8 @@ def _holds_active_content(start: Any) -> bool:
                 continue
             seen.add(ref)
             item = item.get_object()
+        if not isinstance(item, DictionaryObject | ArrayObject):
+            continue
         visited += 1
         if visited > MAX_PDF_OBJECTS:
             raise _TooLarge
@@ -97,10 +107,16 @@ def _holds_active_content(start: Any) -> bool:
                     return True
                 if key == "/Subtype" and _name(value) in _ACTIVE_SUBTYPES:
                     return True
-                pending.append(value)
+                if _container(value):
+                    pending.append(value)
         elif isinstance(item, ArrayObject):
-            pending.extend(item)
+            pending.extend(value for value in item if _container(value))
     return False
+
+
+def _container(value: Any) -> bool:
+    """Only what can hold a key is walked: a number or a string cannot."""
+    return isinstance(value, IndirectObject | DictionaryObject | ArrayObject)
 
 
 def _name(value: Any) -> str | None:
@@ -113,22 +129,39 @@ def image_problem(label: str, data: bytes) -> str | None:
     """`label` is "PNG image" or "JPEG image", as the upload check names the type."""
     damaged = (f"The {label} is damaged or has something else joined to its end. Save it "
                "again as an image and try again")
+    too_large = f"The {label} is too large: at most {MAX_IMAGE_PIXELS // 1_000_000} megapixels"
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
+            # Pillow's own bomb warning is at 89.5 megapixels: RRP's limit is the one below.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:  # reads the header only
                 if image.width * image.height > MAX_IMAGE_PIXELS:
-                    return (f"The {label} is too large: at most "
-                            f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels")
+                    return too_large
                 image.verify()
             with Image.open(io.BytesIO(data)) as image:
                 image.load()
+    except Image.DecompressionBombError:  # past twice Pillow's limit: refused at open
+        return too_large
     except Exception:  # Pillow's many kinds of decoding error all mean damaged
         return damaged
-    end = _png_end(data) if label.startswith("PNG") else _jpeg_end(data)
+    end = _png_end(data) if label.startswith("PNG") else _jpeg_images_end(data)
     if end is None or data[end:].strip(b"\x00\r\n\t "):
         return damaged
     return None
+
+
+def _jpeg_images_end(data: bytes, most: int = 8) -> int | None:
+    """The end of a JPEG and of any further JPEGs that follow it whole: a phone's photo with a
+    depth or HDR gain map (MPO, Ultra HDR) is several JPEGs one after another."""
+    end = _jpeg_end(data)
+    for _ in range(most - 1):
+        if end is None or not data.startswith(b"\xff\xd8", end):
+            break
+        following = _jpeg_end(data[end:])
+        if following is None:
+            return None
+        end += following
+    return end
 
 
 def _png_end(data: bytes) -> int | None:
