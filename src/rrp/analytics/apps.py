@@ -16,3 +16,11 @@ class AnalyticsConfig(AppConfig):
         post_save.connect(
             on_audit_event, sender="audit.AuditEvent", dispatch_uid="analytics-summaries-dirty"
         )
+        # Drawing listens to the figures; the figures never import drawing (issue 12).
+        from rrp.analytics import drawing_ahead
+        from rrp.analytics.signals import new_month_reached, summaries_marked_dirty
+
+        summaries_marked_dirty.connect(drawing_ahead.after_change,
+                                       dispatch_uid="analytics-draw-after-change")
+        new_month_reached.connect(drawing_ahead.after_month_end,
+                                  dispatch_uid="analytics-draw-after-month-end")

@@ -5,8 +5,9 @@ them change when a use of force is recorded (this month's point, the period's br
 figures themselves are kept up to date in the writer's transaction (rrp.analytics.summaries);
 this module moves the drawing off the reader's path:
 
-* `after_change(marker)` is called, in the writer's transaction, for every change the summaries
-  must catch up with. When the transaction commits it `schedule`s the organisation (and the
+* `after_change` listens to rrp.analytics.signals.summaries_marked_dirty, sent in the writer's
+  transaction for every change the summaries must catch up with (the summaries themselves
+  know nothing of drawing). When the transaction commits it `schedule`s the organisation (and the
   ward of a changed use of force record).
 * `schedule` hands the work to one background thread per organisation. The thread waits
   `RRP_DRAW_AHEAD_DELAY` seconds, so a record and its duties saved together are drawn once,
@@ -65,7 +66,7 @@ def draw_ahead(
     return count
 
 
-def after_change(marker: SummaryDirty) -> None:
+def after_change(sender: Any, marker: SummaryDirty, **kwargs: Any) -> None:
     """In the writer's transaction: draw ahead once it has committed (never if it rolls back).
     Costs the writer nothing but the callback: the changed incident's ward is looked up by
     the thread."""
@@ -106,7 +107,7 @@ MANY_INCIDENTS: Final = 1000
 EVERY_WARD: Final = -1  # in place of an incident id: draw every ward's dashboard
 
 
-def after_month_end(organisation_id: int) -> None:
+def after_month_end(sender: Any, organisation_id: int, **kwargs: Any) -> None:
     """A month has ended (noticed by the first read after it): every dashboard's period moved
     on, so draw them all ahead for the readers after this one."""
     if settings.RRP_DRAW_AHEAD:

@@ -30,7 +30,6 @@ from django.db.models import Count, F, Max, Min, Model, Q, Sum
 from django.utils import timezone
 
 from rrp.analytics import categories as cat
-from rrp.analytics import drawing_ahead
 from rrp.analytics.facts import DutyIn, IncidentIn, InterventionIn, incident_facts, local_month
 from rrp.analytics.models import (
     SCOPE_ORG,
@@ -47,6 +46,7 @@ from rrp.analytics.models import (
     scope_site,
     scope_ward,
 )
+from rrp.analytics.signals import new_month_reached, summaries_marked_dirty
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ def on_audit_event(sender: Any, instance: Any, created: bool, **kwargs: Any) -> 
             marker = dirty_for_event(instance)
             if marker is not None:
                 marker.save()
-                drawing_ahead.after_change(marker)
+                summaries_marked_dirty.send(sender=SummaryDirty, marker=marker)
     except Exception:  # noqa: BLE001 - the clinical write must go ahead whatever happens here
         logger.exception("could not mark analytics summaries dirty for %s", instance.object_type)
         if instance.organisation_id is not None:
@@ -1003,7 +1003,7 @@ def bring_up_to_date(organisation: Any, *, now: dt.datetime | None = None) -> No
             rebuild(organisation, now=now)
             return
         if current > state.open_through:
-            drawing_ahead.after_month_end(organisation_id)
+            new_month_reached.send(sender=SummaryDirty, organisation_id=organisation_id)
         _apply(organisation_id, state, dirty, now, current)
         if dirty:
             SummaryDirty.objects.filter(
