@@ -199,3 +199,14 @@ def test_a_misspelt_filter_is_refused_not_ignored(nurse_api: Any) -> None:
         "msg": "'ward_code' is not something this list can be filtered by: check the spelling",
     }]
     assert nurse_api.get("/api/v1/incidents", {"ward": "OAK", "limit": 5}).status_code == 200
+
+
+def test_a_query_value_past_its_limit_is_refused_naming_it(nurse_api: Any) -> None:
+    long = nurse_api.get("/api/v1/incidents", {"ward": "W" * 201})
+    assert long.status_code == 422
+    assert long.json()["detail"] == [
+        {"loc": ["query", "ward"], "msg": "This is too long: at most 200 characters"}]
+    huge = nurse_api.get("/api/v1/spc", {"measure": "restrictive_interventions",
+                                         "site": str(10**30)})
+    assert huge.status_code == 422
+    assert huge.json()["detail"][0]["loc"] == ["query", "site"]

@@ -68,3 +68,20 @@ def test_every_text_list_and_number_in_a_body_has_a_documented_maximum(db: Any) 
                 if option.get("type") in {"integer", "number"} and "maximum" not in option:
                     unbounded.append(f"{name}.{field}")
     assert unbounded == []
+
+
+def test_every_query_parameter_has_a_documented_maximum(db: Any) -> None:
+    paths = Client().get("/api/v1/openapi.json").json()["paths"]
+    unbounded = []
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] != "query":
+                    continue
+                for option in parameter["schema"].get("anyOf", [parameter["schema"]]):
+                    if option.get("type") == "string" and "maxLength" not in option and \
+                            "enum" not in option:
+                        unbounded.append(f"{method} {path} {parameter['name']}")
+                    if option.get("type") == "integer" and "maximum" not in option:
+                        unbounded.append(f"{method} {path} {parameter['name']}")
+    assert unbounded == []

@@ -16,6 +16,8 @@ from typing import Any
 
 from rrp.api.bodies import MAX_BODY_BYTES
 from rrp.api.idempotency import HEADER, MAX_KEY_LENGTH
+from rrp.api.query_params import MAX_TEXT
+from rrp.api.schemas import LARGEST_ID
 
 PROBLEM = {
     "type": "object",
@@ -57,6 +59,16 @@ IDEMPOTENCY_PARAMETER = {
 }
 
 
+def _bound(schema: dict[str, Any]) -> None:
+    """The limits rrp.api.query_params holds every query value to, in the document."""
+    for option in schema.get("anyOf", [schema]):
+        if option.get("type") == "string" and "enum" not in option:
+            option.setdefault("maxLength", MAX_TEXT)
+        elif option.get("type") == "integer":
+            option.setdefault("maximum", LARGEST_ID)
+            option.setdefault("minimum", -LARGEST_ID)
+
+
 def declare_every_answer(schema: dict[str, Any]) -> dict[str, Any]:
     schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM
     for operations in schema.get("paths", {}).values():
@@ -67,6 +79,9 @@ def declare_every_answer(schema: dict[str, Any]) -> dict[str, Any]:
             if method == "post":
                 codes.update(_POST)
                 operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query":
+                    _bound(parameter.get("schema", {}))
             responses = operation.setdefault("responses", {})
             for code, description in codes.items():
                 responses.setdefault(code, {

@@ -86,7 +86,7 @@ MIDDLEWARE = [
     "rrp.accounts.middleware.LoginRequiredMiddleware",
     "rrp.core.middleware.NoStoreMiddleware",
     "rrp.api.bodies.JsonBodyMiddleware",
-    "rrp.api.query_names.KnownQueryNamesMiddleware",
+    "rrp.api.query_params.QueryParamsMiddleware",
     "rrp.api.idempotency.IdempotencyMiddleware",
 ]
 
