@@ -31,9 +31,11 @@ def test_a_nul_byte_or_a_lone_surrogate_is_refused_on_the_field(
 ) -> None:
     body = restraint_body(patient.pk, description=text)
     body["staff"][0]["name"] = text
+    body["staff"][1]["grade"] = text  # a field with a limit of its own (schemas.Text)
     response = nurse_api.post("/api/v1/incidents", body)
     assert _refused(response, "description") == [UNREADABLE]
     assert problems_of(response)[("body", "staff", 0, "name")] == [UNREADABLE]
+    assert problems_of(response)[("body", "staff", 1, "grade")] == [UNREADABLE]
     assert not Incident.objects.exists()
 
 

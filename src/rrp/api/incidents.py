@@ -31,7 +31,19 @@ from pydantic import PlainSerializer, StrictInt
 from rrp.api.errors import query_problem
 from rrp.api.pagination import AuditedPagination
 from rrp.api.permissions import api_actor, require
-from rrp.api.schemas import Body, Code, Flag, Id, JobTitle, Name, Narrative, Note, When, items
+from rrp.api.schemas import (
+    Body,
+    Code,
+    Flag,
+    Id,
+    JobTitle,
+    Name,
+    Narrative,
+    Note,
+    Text,
+    When,
+    items,
+)
 from rrp.audit.services import Actor, audit_list_view, audit_view
 from rrp.core import limits
 from rrp.core.scoping import get_in_organisation
@@ -71,9 +83,9 @@ class InterventionIn(Body):
     type: Code = Field("", description="MHSDS RestrictiveIntType: 01, 04-17")
     started_at: When | None = None
     ended_at: When | None = Field(None, description="Empty while it goes on")
-    drug: str = Field("", max_length=120,
+    drug: Text = Field("", max_length=120,
                       description="Rapid tranquillisation (14): the drug given")
-    dose: str = Field("", max_length=60)
+    dose: Text = Field("", max_length=60)
     route: Code = Field("", description="im, iv, oral or other")
     high_risk: Flag = Field(
         False, description="Rapid tranquillisation in a higher-risk case: checks every 15 minutes"
@@ -87,7 +99,7 @@ class InterventionIn(Body):
 class StaffIn(Body):
     name: Name = ""
     job_title: JobTitle = ""
-    grade: str = Field("", max_length=40)
+    grade: Text = Field("", max_length=40)
     role: Code = Field("", description="lead, head_airway, monitoring_wellbeing, upper_limbs, "
                        "lower_limbs, medication, observer or other")
     user_id: Id | None = Field(None, description="The staff member's RRP account, if they have one")
@@ -179,7 +191,7 @@ class ObservationIn(Body):
     temperature: float | None = Field(None, ge=25, le=45, description="Degrees Celsius, 25 to 45")
     spo2: StrictInt | None = Field(None, ge=0, le=100, description="Per cent, 0 to 100")
     consciousness: Code = Field("", description="ACVPU: A, C, V, P or U")
-    hydration: str = Field("", max_length=300, description="Fluid and food intake and output")
+    hydration: Text = Field("", max_length=300, description="Fluid and food intake and output")
     not_taken_reason: Note = ""
     action_instead: Note = ""
     no_further_concerns: Flag = Field(

@@ -45,6 +45,8 @@ def storable(value: str) -> str:
 
 # Each text type: its maximum (in the OpenAPI as maxLength) and storable characters. Written
 # out, not made by a function, so that type checkers see each as a type.
+# Text with a limit of its own (set with Field(max_length=...) where it is used).
+Text = Annotated[str, AfterValidator(storable)]
 Name = Annotated[str, Field(max_length=limits.NAME), AfterValidator(storable)]
 JobTitle = Annotated[str, Field(max_length=limits.JOB_TITLE), AfterValidator(storable)]
 Code = Annotated[str, Field(max_length=limits.CODE), AfterValidator(storable)]
