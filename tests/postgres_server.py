@@ -7,6 +7,9 @@ socket directory inside the same temporary directory), and removes it all at the
 
 PostgreSQL's `initdb` and `postgres` refuse to run as root, so when the tests run as root (CI
 does) the cluster is owned by and run as the `postgres` user through `runuser`.
+
+`PostgresServer.start(replication=True)` starts a primary that can stream its WAL, and
+`start_replica(primary)` a hot standby of it on another port (the read replica tests).
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ class PostgresServer:
     root: Path  # the temporary directory: data/, sockets/ and the server log
     port: int
     run_as: str | None  # the OS user the server runs as, when the tests run as root
+    replication: bool = False  # keeps the WAL a streaming replica needs
 
     @property
     def datadir(self) -> Path:
@@ -83,7 +87,33 @@ class PostgresServer:
     # -- lifecycle -------------------------------------------------------------------------
 
     @classmethod
-    def start(cls) -> PostgresServer:
+    def start(cls, *, replication: bool = False) -> PostgresServer:
+        """A new cluster, started. With `replication`, it keeps enough WAL for a streaming
+        replica and lets the superuser connect for replication (see `start_replica`)."""
+        server = cls._new(replication=replication)
+        try:
+            server._run(
+                "initdb", "-D", str(server.datadir), "-U", SUPERUSER, "--auth=trust",
+                "--encoding=UTF8", "--no-locale", "--no-sync",
+            )
+            if replication:
+                # initdb's sample pg_hba.conf has these lines too; say it here rather than
+                # depend on the sample. Trust is fine: loopback and a throwaway cluster.
+                with (server.datadir / "pg_hba.conf").open("a") as hba:
+                    hba.write(
+                        f"local replication {SUPERUSER} trust\n"
+                        f"host replication {SUPERUSER} 127.0.0.1/32 trust\n"
+                    )
+            server._start_on_a_free_port()
+        except BaseException:
+            server.remove()
+            raise
+        return server
+
+    @classmethod
+    def _new(cls, *, replication: bool) -> PostgresServer:
+        """A temporary directory with a socket directory, owned by the user the server will
+        run as; nothing in data/ yet."""
         bindir = find_bindir()
         run_as = None
         if os.geteuid() == 0:
@@ -96,38 +126,43 @@ class PostgresServer:
                 ) from None
             run_as = SUPERUSER
         root = Path(tempfile.mkdtemp(prefix="rrp-pg-"))
-        server = cls(bindir=bindir, root=root, port=0, run_as=run_as)
+        server = cls(bindir=bindir, root=root, port=0, run_as=run_as, replication=replication)
         try:
             server.socket_dir.mkdir()
             if run_as:
                 for path in (root, server.socket_dir):
                     shutil.chown(path, user=run_as, group=pwd.getpwnam(run_as).pw_gid)
-            server._run(
-                "initdb", "-D", str(server.datadir), "-U", SUPERUSER, "--auth=trust",
-                "--encoding=UTF8", "--no-locale", "--no-sync",
-            )
-            # A port that is free now can be taken before the server binds it: try a few.
-            for attempt in range(3):
-                server.port = free_port()
-                try:
-                    server._pg_ctl_start()
-                    break
-                except PostgresUnavailable:
-                    if attempt == 2:
-                        raise
         except BaseException:
             server.remove()
             raise
         return server
 
+    def _start_on_a_free_port(self) -> None:
+        # A port that is free now can be taken before the server binds it: try a few.
+        for attempt in range(3):
+            self.port = free_port()
+            try:
+                self._pg_ctl_start()
+                return
+            except PostgresUnavailable:
+                if attempt == 2:
+                    raise
+
     def _pg_ctl_start(self) -> None:
         # Durability and background work are off: the cluster is thrown away, and the tests
         # run faster. JIT compiles costly queries (analytics) for longer than they take here.
+        # A replication primary (and its replica, started with the same options, as a hot
+        # standby needs) keeps full WAL and full page writes, which a base backup relies on.
+        wal = (
+            "-c wal_level=replica -c max_wal_senders=4 -c full_page_writes=on "
+            if self.replication
+            else "-c wal_level=minimal -c max_wal_senders=0 -c full_page_writes=off "
+        )
         options = (
             f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.socket_dir} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-            "-c wal_level=minimal -c max_wal_senders=0 -c autovacuum=off -c jit=off "
-            "-c max_connections=50"
+            "-c fsync=off -c synchronous_commit=off "
+            + wal
+            + "-c autovacuum=off -c jit=off -c max_connections=50"
         )
         self._run(
             "pg_ctl", "-D", str(self.datadir), "-l", str(self.logfile), "-w", "-t", "60",
@@ -143,6 +178,12 @@ class PostgresServer:
 
     def remove(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def run_sql(self, statement: str, dbname: str = "postgres") -> Any:
+        """The first column of the first row `statement` returns (None if no row)."""
+        with self.connect(dbname) as connection:
+            row = connection.execute(statement).fetchone()
+        return row[0] if row else None
 
     def _run(self, tool: str, *args: str) -> None:
         command = [str(self.bindir / tool), *args]
@@ -212,3 +253,40 @@ class PostgresServer:
             "CONN_HEALTH_CHECKS": False,
             "OPTIONS": {},
         }
+
+
+def start_replica(primary: PostgresServer, timeout: float = 60) -> PostgresServer:
+    """A hot standby streaming from `primary` (started with `replication=True`), on a port of
+    its own, returned once it answers queries in recovery. Stop and remove it like any other.
+
+    `pg_basebackup -R` copies the primary's data directory over the replication protocol and
+    writes standby.signal and primary_conninfo (the primary's socket and port), so the copy
+    starts as a standby and follows the primary's WAL as it is written (`-X stream`).
+    """
+    if not primary.replication:
+        raise ValueError("start_replica needs a primary started with replication=True")
+    if not (primary.bindir / "pg_basebackup").exists():
+        raise PostgresUnavailable(
+            f"the read replica tests need pg_basebackup in {primary.bindir}, which is missing. "
+            f"Install it with: {INSTALL_HINT}"
+        )
+    replica = PostgresServer._new(replication=True)
+    try:
+        replica._run(
+            "pg_basebackup", "-h", str(primary.socket_dir), "-p", str(primary.port),
+            "-U", SUPERUSER, "-D", str(replica.datadir), "-R", "-X", "stream",
+            "--checkpoint=fast", "--no-sync",
+        )
+        replica._start_on_a_free_port()
+        deadline = time.monotonic() + timeout
+        while replica.run_sql("SELECT pg_is_in_recovery()") is not True:
+            if time.monotonic() > deadline:
+                raise PostgresUnavailable(
+                    "the replica started but is not in recovery: it is not a standby"
+                )
+            time.sleep(0.1)
+    except BaseException:
+        replica.stop()
+        replica.remove()
+        raise
+    return replica

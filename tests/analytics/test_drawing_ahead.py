@@ -3,7 +3,6 @@ dashboards of the organisation and of the changed ward are served without drawin
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
@@ -58,20 +57,26 @@ def test_after_a_change_only_the_changed_charts_are_drawn_again(
     assert len(drawn) == first + again  # the reader drew nothing
 
 
-def test_a_committed_change_schedules_its_ward_a_rolled_back_one_does_not(
+def _queued_drawings() -> list[list[Any]]:
+    from django_tasks_db.models import DBTaskResult
+
+    return [job.args_kwargs["args"] for job in DBTaskResult.objects.filter(
+        task_path="rrp.analytics.jobs.draw_after_change", status="READY").order_by("enqueued_at")]
+
+
+def test_a_committed_change_queues_its_ward_a_rolled_back_one_does_not(
     oak_march: Any, organisation: Any, patient: Any, record: Any, settings: Any,
-    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     settings.RRP_DRAW_AHEAD = True
-    scheduled: list[tuple[int, set[int]]] = []
-    monkeypatch.setattr(drawing_ahead, "schedule",
-                        lambda org_id, ids=(): scheduled.append((org_id, set(ids))))
     with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
-        incident = record(oak_march, patient, "2026-11-15 09:00", [("07", 0, 5)])
-    assert (organisation.pk, {incident.pk}) in scheduled
-    assert drawing_ahead.wards_of(organisation, {incident.pk}) == {oak_march.pk}
+        record(oak_march, patient, "2026-11-15 09:00", [("07", 0, 5)])
+    # The record and its duties are audited several times: one job for the ward, queued once.
+    assert _queued_drawings() == [[organisation.pk, [oak_march.pk]]]
 
-    scheduled.clear()
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.all().delete()
     with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         try:
             with transaction.atomic():
@@ -79,63 +84,91 @@ def test_a_committed_change_schedules_its_ward_a_rolled_back_one_does_not(
                 raise RuntimeError("the writer's transaction fails")
         except RuntimeError:
             pass
-    assert scheduled == []
+    assert _queued_drawings() == []
 
-    settings.RRP_DRAW_AHEAD = False  # switched off: nothing scheduled
+    settings.RRP_DRAW_AHEAD = False  # switched off: nothing queued
     with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         record(oak_march, patient, "2026-11-14 10:00", [("07", 0, 5)])
-    assert scheduled == []
+    assert _queued_drawings() == []
 
 
-def test_changes_made_while_drawing_are_drawn_on_the_next_pass(
-    settings: Any, monkeypatch: pytest.MonkeyPatch,
+def test_a_burst_of_writes_on_one_ward_waits_as_one_job(
+    oak_march: Any, organisation: Any, patient: Any, record: Any, settings: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    """One thread per organisation; what arrives while it draws is drawn next, not lost."""
-    settings.RRP_DRAW_AHEAD_DELAY = 0
-    started, release = threading.Event(), threading.Event()
-    passes: list[set[int]] = []
-
-    class FakeOrganisations:
-        @staticmethod
-        def get(pk: int) -> Any:
-            return pk
-
-    def fake_draw(organisation: Any, ward_ids: set[int]) -> int:
-        passes.append(set(ward_ids))
-        if len(passes) == 1:
-            started.set()
-            release.wait(5)
-        return 0
-
-    from rrp.organisations.models import Organisation
-
-    monkeypatch.setattr(Organisation, "objects", FakeOrganisations())
-    monkeypatch.setattr(drawing_ahead, "draw_ahead", fake_draw)
-    monkeypatch.setattr(drawing_ahead, "wards_of", lambda org, ids: {i * 10 for i in ids})
-    drawing_ahead.schedule(999_001, {1})
-    assert started.wait(5)
-    drawing_ahead.schedule(999_001, {2})
-    drawing_ahead.schedule(999_001, {3})
-    release.set()
-    assert drawing_ahead.wait_until_drawn(timeout=10)
-    assert passes == [{10}, {20, 30}]
+    settings.RRP_DRAW_AHEAD = True
+    for hour in range(9, 14):
+        with time_machine.travel(NOW, tick=False), \
+                django_capture_on_commit_callbacks(execute=True):
+            record(oak_march, patient, f"2026-11-14 {hour:02}:00", [("07", 0, 5)])
+    assert _queued_drawings() == [[organisation.pk, [oak_march.pk]]]
 
 
-def test_the_first_read_after_a_month_ends_schedules_every_ward(
-    oak_march: Any, organisation: Any, settings: Any, monkeypatch: pytest.MonkeyPatch,
+def test_the_job_draws_what_the_reader_then_finds(
+    oak_march: Any, organisation: Any, settings: Any, client_as: Any,
+) -> None:
+    """The worker's job draws the ward's dashboard; the reader then shows current charts."""
+    from rrp.analytics import jobs
+
+    with time_machine.travel(NOW, tick=False):
+        assert jobs.draw_after_change.call(organisation.pk, [oak_march.pk]) > 0
+        html = client_as("ward_manager").get("/dashboards/wards/OAK/").content.decode()
+    assert "rrp-chart__svg--wide" in html
+    assert "Updating" not in html
+
+
+def test_the_first_read_after_a_month_ends_queues_every_ward(
+    oak_march: Any, organisation: Any, settings: Any,
     django_capture_on_commit_callbacks: Any, up_to_date: Any,
 ) -> None:
     import datetime as dt
 
     up_to_date(organisation)
     settings.RRP_DRAW_AHEAD = True
-    scheduled: list[tuple[int, set[int]]] = []
-    monkeypatch.setattr(drawing_ahead, "schedule",
-                        lambda org_id, ids=(): scheduled.append((org_id, set(ids))))
     with django_capture_on_commit_callbacks(execute=True):
         up_to_date(organisation, NOW)  # the same month: nothing to draw
-    assert scheduled == []
+    assert _queued_drawings() == []
     with django_capture_on_commit_callbacks(execute=True):
         up_to_date(organisation, NOW + dt.timedelta(days=20))  # December has begun
-    assert scheduled == [(organisation.pk, {drawing_ahead.EVERY_WARD})]
-    assert drawing_ahead.wards_of(organisation, {drawing_ahead.EVERY_WARD}) == {oak_march.pk}
+    assert _queued_drawings() == [[organisation.pk, [drawing_ahead.EVERY_WARD]]]
+
+
+def test_a_reader_never_draws_but_sees_the_last_chart_marked_updating(
+    oak_march: Any, organisation: Any, patient: Any, record: Any, client_as: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import vl_convert
+    from django_tasks_db.models import DBTaskResult
+
+    caches["charts"].clear()
+    real = vl_convert.vegalite_to_svg
+    refusing = {"on": True}
+
+    def draw(spec: object) -> str:
+        if refusing["on"]:
+            raise AssertionError("a chart was drawn while a reader waited")
+        return real(spec)
+
+    monkeypatch.setattr(vl_convert, "vegalite_to_svg", draw)
+    lead = client_as("rrp_lead")
+    with time_machine.travel(NOW, tick=False):
+        # Nothing drawn yet: the page comes at once with the figures, and says so.
+        html = lead.get("/dashboards/wards/OAK/").content.decode()
+        assert "<svg role=\"img\"" not in html
+        assert "This chart is being drawn" in html
+        waiting = DBTaskResult.objects.filter(task_path="rrp.analytics.jobs.draw_dashboard")
+        assert [j.args_kwargs["args"][0] for j in waiting] == [organisation.pk]
+
+        refusing["on"] = False
+        from rrp.jobs.worker import run_ready_jobs
+
+        run_ready_jobs()  # the worker draws what the reader asked for
+        refusing["on"] = True
+        html = lead.get("/dashboards/wards/OAK/").content.decode()
+        assert "Updating" not in html and "<svg role=\"img\"" in html
+
+        # A late record for October changes the figures: the old drawings are shown, marked.
+        record(oak_march, patient, "2026-10-15 09:00", [("07", 0, 5)])
+        html = lead.get("/dashboards/wards/OAK/").content.decode()
+        assert "<svg role=\"img\"" in html
+        assert "This chart was drawn at 15 November 2026, 12:00, before the latest changes" in html

@@ -27,6 +27,7 @@ the SVG is given `role="img"` and a name: the table beside it carries the number
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import html
 import json
@@ -39,6 +40,7 @@ from functools import cached_property
 from typing import Any, Final
 
 from django.core.cache import caches
+from django.utils import timezone
 
 from rrp.analytics.breakdowns import Row, Table, thousands
 from rrp.core.spreadsheets import csv_text
@@ -124,6 +126,9 @@ class Chart:
     table: Table
     key: Sequence[KeyItem] = field(default_factory=tuple)
     subtitle: str = ""
+    # Where the chart sits (organisation, area, period, audience, chart): set by the dashboard,
+    # so the last drawing of this place can be shown while the current one is drawn.
+    slot: str = ""
 
     @property
     def spec(self) -> dict[str, Any]:
@@ -139,8 +144,34 @@ class Chart:
         return render_svg(self.specs[NARROW.name], self.title, self.description, NARROW)
 
     def draw(self) -> None:
-        """Draw (or find drawn) every width of the chart."""
+        """Draw (or find drawn) every width of the chart, and keep it as its place's latest
+        drawing. Only the worker, the demo and the rebuild command draw (never a reader)."""
         _ = self.svg, self.svg_narrow
+        if self.slot:
+            caches["charts"].set(_slot_key(self.slot), {
+                "wide": self.specs_drawn(WIDE), "narrow": self.specs_drawn(NARROW),
+                "drawn_at": timezone.now().isoformat(),
+            })
+
+    def specs_drawn(self, layout: Layout) -> str:
+        return stored_svg(self.specs[layout.name]) or ""
+
+    @cached_property
+    def picture(self) -> Picture:
+        """What a reader is shown, without waiting for vl-convert: the chart of the current
+        figures if it is drawn; else the last drawing of this place, marked as updating; else
+        nothing yet (the table beside it has the figures)."""
+        wide, narrow = (stored_svg(self.specs[WIDE.name]), stored_svg(self.specs[NARROW.name]))
+        if wide is not None and narrow is not None:
+            return Picture(self._named(wide, WIDE), self._named(narrow, NARROW), None, True)
+        last = caches["charts"].get(_slot_key(self.slot)) if self.slot else None
+        if last and last.get("wide") and last.get("narrow"):
+            return Picture(self._named(last["wide"], WIDE), self._named(last["narrow"], NARROW),
+                           dt.datetime.fromisoformat(last["drawn_at"]), False)
+        return Picture("", "", None, False)
+
+    def _named(self, svg: str, layout: Layout) -> str:
+        return _accessible(svg, self.title, self.description, layout)
 
     def csv_text(self) -> str:
         return table_csv(self.table)
@@ -193,6 +224,31 @@ def _accessible(svg: str, title: str, description: str, layout: Layout) -> str:
 def cache_key(spec: dict[str, Any]) -> str:
     body = json.dumps(spec, sort_keys=True, default=str)
     return "rrp-chart:" + hashlib.sha256(f"{DESIGN}\n{body}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A chart as a page shows it: both widths' SVG (empty when none is drawn yet), and
+    whether it was drawn from the current figures or earlier (then `drawn_at` says when)."""
+
+    wide: str
+    narrow: str
+    drawn_at: dt.datetime | None
+    current: bool
+
+    @property
+    def drawn(self) -> bool:
+        return bool(self.wide)
+
+
+def _slot_key(slot: str) -> str:
+    return "rrp-chart-slot:" + hashlib.sha256(f"{DESIGN}\n{slot}".encode()).hexdigest()
+
+
+def stored_svg(spec: dict[str, Any]) -> str | None:
+    """The chart's SVG if it has been drawn (without its accessible name), else None."""
+    svg = caches["charts"].get(cache_key(spec))
+    return svg if isinstance(svg, str) else None
 
 
 def render_svg(spec: dict[str, Any], title: str, description: str,

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Final
+from urllib.parse import urlencode
 
 from django.utils import timezone
 
@@ -684,6 +685,21 @@ class Dashboard:
         return [*self.spc_charts, self.types, self.reasons, self.time_of_day, self.durations,
                 self.harm, self.repeat, self.staff, *self.equality_charts]
 
+    def name_places(self) -> None:
+        """Give each chart its place (organisation, area, period, filters, audience), under
+        which its latest drawing is kept for readers who come before the next one."""
+        place = "|".join([
+            str(self.organisation.pk), self.filters.scope,
+            urlencode(sorted(self.filters.query().items())),
+            "exact" if self.exact else "small numbers hidden",
+        ])
+        for chart in self.charts():
+            chart.slot = f"{place}|{chart.id}"
+
+    def charts_updating(self) -> bool:
+        """Some chart on the page is not yet drawn from the current figures."""
+        return any(not chart.picture.current for chart in self.charts())
+
     def tables(self) -> dict[str, bd.Table]:
         """Every table on the page by id: what the CSV download serves."""
         out: dict[str, bd.Table] = {}
@@ -736,10 +752,12 @@ def build(
         organisation, filters.scope)
     parts = measures.monthly_parts(organisation, [filters.scope], filters.months)[filters.scope]
     cells = bd.period_cells(organisation, filters.scope, filters.months, filters.type_filter)
-    return Dashboard(
+    board = Dashboard(
         organisation, filters, disclosure_rule_for(roles), now, ward_ids, parts, cells,
         change_points_for(organisation, filters.scope),
     )
+    board.name_places()
+    return board
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,34 +7,35 @@ this module moves the drawing off the reader's path:
 
 * `after_change` listens to rrp.analytics.signals.summaries_marked_dirty, sent in the writer's
   transaction for every change the summaries must catch up with (the summaries themselves
-  know nothing of drawing). When the transaction commits it `schedule`s the organisation (and the
-  ward of a changed use of force record).
-* `schedule` hands the work to one background thread per organisation. The thread waits
-  `RRP_DRAW_AHEAD_DELAY` seconds, so a record and its duties saved together are drawn once,
-  then catches the summaries up and draws every chart of the default organisation dashboard
-  and of the changed wards' dashboards, as the treating team sees them (exact figures) and as
-  everyone else does (small numbers hidden). Changes that arrive meanwhile are drawn next.
+  know nothing of drawing). When the transaction commits it queues the job
+  rrp.analytics.jobs.draw_after_change for the organisation and the changed ward, once while
+  it waits however many writes arrive (rrp.jobs.queue.enqueue).
+* `rrp worker` runs the job: it catches the summaries up and draws every chart of the default
+  organisation dashboard and of the changed wards' dashboards, as the treating team sees them
+  (exact figures) and as everyone else does (small numbers hidden).
 * `draw_ahead` is the drawing itself; `rrp analytics rebuild` and the demo call it directly.
 
 Charts are stored by a hash of their spec (rrp.analytics.charts), so a chart whose numbers did
-not change is not drawn again, and a reader who arrives before the thread has finished simply
-draws what is missing. Nothing here writes records: losing the thread loses only speed.
+not change is not drawn again. A reader never draws: a chart not yet drawn from the current
+figures is shown as last drawn, marked "updating", or not at all until it is
+(rrp.analytics.charts.Picture). Nothing here writes records: a lost job loses only speed,
+and is run again (rrp.jobs.queue).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
-import time
 from collections.abc import Iterable
 from typing import Any, Final
 
 from django.conf import settings
-from django.db import close_old_connections, connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from rrp.analytics import jobs
 from rrp.analytics.models import SummaryDirty
+from rrp.jobs import queue
 from rrp.organisations.models import Role
 
 logger = logging.getLogger(__name__)
@@ -67,40 +68,23 @@ def draw_ahead(
 
 
 def after_change(sender: Any, marker: SummaryDirty, **kwargs: Any) -> None:
-    """In the writer's transaction: draw ahead once it has committed (never if it rolls back).
-    Costs the writer nothing but the callback: the changed incident's ward is looked up by
-    the thread."""
+    """In the writer's transaction: once it commits (never if it rolls back), queue the
+    organisation's charts (and its changed ward's) to be drawn by `rrp worker`. The job is
+    queued once per organisation and ward while it waits, however many writes arrive."""
     if not settings.RRP_DRAW_AHEAD:
         return
     organisation_id = marker.organisation_id
-    incident_ids = (
-        {marker.object_id}
+    incident_id = (
+        marker.object_id
         if marker.kind == SummaryDirty.INCIDENT and marker.object_id is not None
-        else set()
+        else None
     )
-    transaction.on_commit(lambda: schedule(organisation_id, incident_ids))
 
+    def enqueue() -> None:
+        wards = wards_of(organisation_id, [incident_id]) if incident_id is not None else set()
+        queue.enqueue(jobs.draw_after_change, organisation_id, sorted(wards))
 
-# -- the background thread ------------------------------------------------------------------
-
-_lock = threading.Lock()
-_pending: dict[int, set[int]] = {}  # organisation id -> changed incidents, their wards drawn
-_threads: dict[int, threading.Thread] = {}
-
-
-def schedule(organisation_id: int, incident_ids: Iterable[int] = ()) -> None:
-    """Draw ahead for the organisation (and the wards of these incidents) soon, in one
-    background thread per organisation."""
-    with _lock:
-        _pending.setdefault(organisation_id, set()).update(incident_ids)
-        if organisation_id in _threads:
-            return  # the running thread picks these up on its next pass
-        thread = threading.Thread(
-            target=_work, args=(organisation_id,), name=f"rrp-draw-ahead-{organisation_id}",
-            daemon=True,
-        )
-        _threads[organisation_id] = thread
-    thread.start()
+    transaction.on_commit(enqueue)
 
 
 MANY_INCIDENTS: Final = 1000
@@ -111,7 +95,7 @@ def after_month_end(sender: Any, organisation_id: int, **kwargs: Any) -> None:
     """A month has ended (noticed by the first read after it): every dashboard's period moved
     on, so draw them all ahead for the readers after this one."""
     if settings.RRP_DRAW_AHEAD:
-        transaction.on_commit(lambda: schedule(organisation_id, {EVERY_WARD}))
+        queue.enqueue_on_commit(jobs.draw_after_change, organisation_id, [EVERY_WARD])
 
 
 def wards_of(organisation: Any, incident_ids: Iterable[int]) -> set[int]:
@@ -127,43 +111,3 @@ def wards_of(organisation: Any, incident_ids: Iterable[int]) -> set[int]:
         Incident.objects.filter(organisation=organisation, pk__in=ids)
         .values_list("ward_id", flat=True)
     )
-
-
-def _work(organisation_id: int) -> None:
-    from rrp.organisations.models import Organisation
-
-    try:
-        while True:
-            time.sleep(settings.RRP_DRAW_AHEAD_DELAY)
-            with _lock:
-                incident_ids = _pending.pop(organisation_id, None)
-                if incident_ids is None:
-                    del _threads[organisation_id]
-                    return
-            try:
-                close_old_connections()
-                organisation = Organisation.objects.get(pk=organisation_id)
-                draw_ahead(organisation, wards_of(organisation, incident_ids))
-            except Exception:  # noqa: BLE001 - only speed is lost; the reader draws instead
-                logger.exception("drawing ahead failed for organisation %s", organisation_id)
-    finally:
-        with _lock:
-            if _threads.get(organisation_id) is threading.current_thread():
-                del _threads[organisation_id]
-        connections.close_all()
-
-
-def wait_until_drawn(timeout: float = 120.0) -> bool:
-    """Block until no organisation is being drawn ahead (tests and `make bench`). True when
-    everything finished within `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        with _lock:
-            threads = list(_threads.values())
-        if not threads:
-            return True
-        for thread in threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
-        if time.monotonic() >= deadline:
-            with _lock:
-                return not _threads

@@ -17,12 +17,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rrp.analytics import breakdowns as bd
-from rrp.analytics import dashboard, icons, services
+from rrp.analytics import dashboard, icons, jobs, services
 from rrp.analytics.measures import MEASURE_BY_ID, MEASURES
 from rrp.analytics.models import ChangePoint, MeasureTarget
 from rrp.core.forms import apply_service_errors, error_summary
 from rrp.core.permissions import actor_from, require_permission
 from rrp.core.scoping import get_in_organisation
+from rrp.jobs import queue
 from rrp.organisations.models import Ward
 
 
@@ -102,7 +103,7 @@ def organisation(request: HttpRequest) -> HttpResponse:
         return redirect(f"{url}?{params.urlencode()}" if params else url)
     filters, problems = dashboard.parse_filters(request.GET, org, timezone.now())
     board = dashboard.build(org, filters, request.roles)  # type: ignore[attr-defined]
-    return render(request, "analytics/dashboard.html", _context(request, board, problems))
+    return _dashboard_page(request, board, problems)
 
 
 @require_GET
@@ -112,6 +113,17 @@ def ward(request: HttpRequest, code: str) -> HttpResponse:
     found = get_in_organisation(Ward.objects.select_related("site"), org, code=code)
     filters, problems = dashboard.parse_filters(request.GET, org, timezone.now(), ward=found)
     board = dashboard.build(org, filters, request.roles)  # type: ignore[attr-defined]
+    return _dashboard_page(request, board, problems)
+
+
+def _dashboard_page(request: HttpRequest, board: dashboard.Dashboard,
+                    problems: list[dict[str, str]]) -> HttpResponse:
+    """The page at once, with the figures as they are now; charts not yet drawn from them
+    are queued for the worker, and show on a later load (issue 12: a reader never waits)."""
+    if board.charts_updating():
+        filters = board.filters
+        queue.enqueue(jobs.draw_dashboard, board.organisation.pk, filters.query(),
+                      filters.ward.code if filters.ward else "", board.exact)
     return render(request, "analytics/dashboard.html", _context(request, board, problems))
 
 

@@ -67,19 +67,21 @@ class DatabaseSettings:
     port: str = ""
 
 
-def parse_database_url(url: str) -> DatabaseSettings:
-    """Read `sqlite:///path` or `postgres://user:pass@host:port/name` (also `?host=/socket/dir`)."""
+def parse_database_url(url: str, variable: str = "RRP_DATABASE_URL") -> DatabaseSettings:
+    """Read `sqlite:///path` or `postgres://user:pass@host:port/name` (also `?host=/socket/dir`).
+
+    `variable` is the setting the URL came from, named in the error messages."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
         # sqlite:///relative.db and sqlite:////absolute/path.db, as most tools write them
         path = parsed.path[1:] if parsed.path.startswith("/") else parsed.path
         if not path:
-            raise ConfigurationError("RRP_DATABASE_URL: sqlite URL needs a file path")
+            raise ConfigurationError(f"{variable}: sqlite URL needs a file path")
         return DatabaseSettings(engine="sqlite", name=path)
     if parsed.scheme in {"postgres", "postgresql"}:
         name = parsed.path.lstrip("/")
         if not name:
-            raise ConfigurationError("RRP_DATABASE_URL: postgres URL needs a database name")
+            raise ConfigurationError(f"{variable}: postgres URL needs a database name")
         host = unquote(parsed.hostname or "")
         for pair in parsed.query.split("&"):
             if pair.startswith("host="):
@@ -93,7 +95,7 @@ def parse_database_url(url: str) -> DatabaseSettings:
             port=str(parsed.port or ""),
         )
     raise ConfigurationError(
-        f"RRP_DATABASE_URL must start with sqlite:// or postgres://, not {parsed.scheme!r}://"
+        f"{variable} must start with sqlite:// or postgres://, not {parsed.scheme!r}://"
     )
 
 

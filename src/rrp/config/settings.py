@@ -1,13 +1,18 @@
 """RRP settings, read from the environment through the typed helpers in `env.py`.
 
 RRP_DATABASE_URL   sqlite:///path or postgres://user:pass@host:port/name (default: var/rrp.sqlite3)
+RRP_DATABASE_REPLICA_URL  PostgreSQL only: a streaming read replica of RRP_DATABASE_URL; the
+                   dashboards' summary reads go to it, everything else to the primary
+                   (rrp.config.db_router)
 RRP_SECRET_KEY     required when RRP_DEBUG is false; the demo generates one into var/
 RRP_DEBUG          true for the local demo, false in production
 RRP_ALLOWED_HOSTS  comma separated
 RRP_VAR_DIR        where the SQLite database, uploads and the demo secret live (default: ./var)
 RRP_DEMO           true shows the demo accounts on the sign-in page
 RRP_EMAIL_HOST     when set, escalations are also sent by email
-RRP_DRAW_AHEAD     false stops drawing dashboard charts in a background thread after a change
+RRP_DRAW_AHEAD     false stops queueing the dashboards' charts to be drawn after a change
+RRP_JOB_MAX_ATTEMPTS   attempts of a failing background job before it stays failed (default 5)
+RRP_JOB_LEASE_SECONDS  a worker silent this long is dead and its job is run again (default 120)
 RRP_DATABASE_APP_ROLE  PostgreSQL: the role the app connects as; `rrp migrate`, run as the
                    tables' owner, grants it what it needs (INSERT/SELECT only on the audit trail)
 RRP_ASSETS_DIR     the NHS.UK frontend build `make assets` made, read by `rrp collectstatic`
@@ -20,9 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from rrp.config.env import (
     ConfigurationError,
+    DatabaseSettings,
     demo_secret_key,
     env_bool,
     env_int,
@@ -68,7 +75,11 @@ INSTALLED_APPS = [
     "rrp.analytics",
     "rrp.standards",
     "rrp.api",
+    "rrp.jobs",
+    "rrp.notifications",
     "rrp.demo",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +132,22 @@ TEMPLATES = [
 ]
 
 _db = parse_database_url(env_str("RRP_DATABASE_URL", f"sqlite:///{VAR_DIR / 'rrp.sqlite3'}"))
+
+
+def _postgres(database: DatabaseSettings) -> dict[str, Any]:
+    """A PostgreSQL DATABASES entry: the primary and its replica are connected to alike."""
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": database.name,
+        "USER": database.user,
+        "PASSWORD": database.password,
+        "HOST": database.host,
+        "PORT": database.port,
+        "CONN_MAX_AGE": env_int("RRP_CONN_MAX_AGE", 60),
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+
 DATABASES: dict[str, dict[str, Any]]
 if _db.engine == "sqlite":
     DATABASES = {
@@ -142,18 +169,27 @@ if _db.engine == "sqlite":
         }
     }
 else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": _db.name,
-            "USER": _db.user,
-            "PASSWORD": _db.password,
-            "HOST": _db.host,
-            "PORT": _db.port,
-            "CONN_MAX_AGE": env_int("RRP_CONN_MAX_AGE", 60),
-            "CONN_HEALTH_CHECKS": True,
-        }
+    DATABASES = {"default": _postgres(_db)}
+
+# A streaming read replica (issue 12): the dashboards' summary reads go to it, every write and
+# every read inside a write stay on the primary (rrp.config.db_router says which is which).
+# Only PostgreSQL has one: a copy of a SQLite file is not kept up to date by anything.
+DATABASE_ROUTERS: list[str] = []
+_replica_url = env_str("RRP_DATABASE_REPLICA_URL", "")
+if _replica_url:
+    _replica = parse_database_url(_replica_url, "RRP_DATABASE_REPLICA_URL")
+    if _replica.engine != "postgres" or _db.engine != "postgres":
+        raise ImproperlyConfigured(
+            "RRP_DATABASE_REPLICA_URL must be a postgres:// URL of a streaming replica of a "
+            "PostgreSQL RRP_DATABASE_URL; SQLite has no replicas: leave it unset"
+        )
+    DATABASES["replica"] = {
+        **_postgres(_replica),
+        # The replica is a physical copy of default: Django's test runner must not create (or
+        # migrate) a test database on it, but use default's under this name.
+        "TEST": {"MIRROR": "default"},
     }
+    DATABASE_ROUTERS = ["rrp.config.db_router.ReplicaRouter"]
 
 # PostgreSQL's two-role setup (README, docs/adr/0009): `rrp migrate` runs as the owner of
 # the tables and, when this names the role the app connects as, grants it what it needs:
@@ -270,11 +306,18 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("RRP_CHART_CACHE_ENTRIES", 5000)},
     },
 }
-# After a change to a use of force record, draw the dashboards' charts again in a background
-# thread, so the next reader finds them drawn (rrp.analytics.drawing_ahead). Seconds to wait
-# first, so that a burst of writes (a record and its duties) is drawn once.
+# After a change to a use of force record, queue the dashboards' charts to be drawn again by
+# `rrp worker`, so the next reader finds them drawn (rrp.analytics.drawing_ahead).
 RRP_DRAW_AHEAD = env_bool("RRP_DRAW_AHEAD", True)
-RRP_DRAW_AHEAD_DELAY = float(env_str("RRP_DRAW_AHEAD_DELAY", "2"))
+
+# Background jobs (rrp.jobs, docs/adr/0011-background-jobs.md): django-tasks' API over its
+# database backend, so the queue needs no server beyond the database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+RRP_JOB_MAX_ATTEMPTS = env_int("RRP_JOB_MAX_ATTEMPTS", 5)
+RRP_JOB_RETRY_SECONDS = float(env_str("RRP_JOB_RETRY_SECONDS", "10"))
+RRP_JOB_LEASE_SECONDS = float(env_str("RRP_JOB_LEASE_SECONDS", "120"))
+RRP_WORKER_BEAT_SECONDS = float(env_str("RRP_WORKER_BEAT_SECONDS", "5"))
+RRP_WORKER_INTERVAL = float(env_str("RRP_WORKER_INTERVAL", "0.5"))
 
 EMAIL_HOST = env_str("RRP_EMAIL_HOST", "")
 EMAIL_BACKEND = (
@@ -283,6 +326,15 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.locmem.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env_str("RRP_EMAIL_FROM", "rrp@localhost")
+# A medical review still not done this long after it fell due is escalated to these roles on
+# the ward (the ward manager stands for the nurse in charge) by the clock (rrp.incidents.clock).
+RRP_ESCALATE_MEDICAL_REVIEW_AFTER_MINUTES = env_int("RRP_ESCALATE_MEDICAL_REVIEW_AFTER_MINUTES", 30)
+RRP_ESCALATE_MEDICAL_REVIEW_TO = tuple(
+    role.strip() for role in env_str("RRP_ESCALATE_MEDICAL_REVIEW_TO", "ward_manager,rrp_lead")
+    .split(",") if role.strip()
+)
+# The address people reach RRP at, for the links in emails.
+RRP_SITE_URL = env_str("RRP_SITE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,8 @@ urlpatterns = [
     path("dashboards/", include("rrp.analytics.urls")),
     path("compliance/", include("rrp.standards.urls")),
     path("audit/", include("rrp.audit.urls")),
+    path("notifications/", include("rrp.notifications.urls")),
+    path("jobs/", include("rrp.jobs.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from rrp.core.navigation import navigation_for
+from rrp.notifications.services import unread_count
 
 
 def service(request: HttpRequest) -> dict[str, Any]:
@@ -15,5 +16,7 @@ def service(request: HttpRequest) -> dict[str, Any]:
         "organisation": getattr(request, "organisation", None),
         "roles": getattr(request, "roles", frozenset()),
         "navigation": navigation_for(request),
+        "unread_notifications": unread_count(
+            getattr(request, "user", None), getattr(request, "organisation", None)),
         "csp_nonce": str(request.csp_nonce) if hasattr(request, "csp_nonce") else "",
     }

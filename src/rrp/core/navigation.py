@@ -30,6 +30,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("Exports", "exports:index", "incidents.export"),
     NavEntry("Compliance", "standards:home", "standards.view_assessment"),
     NavEntry("Audit", "audit:search", "audit.view_auditevent"),
+    NavEntry("Jobs", "jobs:list", "jobs.view_jobs"),
 ]
 
 

@@ -260,6 +260,10 @@ class Duty(models.Model):
     )
     late_reason = models.TextField(blank=True)
     not_required_reason = models.TextField(blank=True)
+    # Set by the clock (rrp.incidents.clock): when RRP saw the duty overdue and told its owners,
+    # and when a late medical review was escalated. Neither changes the duty's state.
+    overdue_noticed_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     objects = OrganisationScopedQuerySet.as_manager()
 

@@ -34,6 +34,7 @@ PERMISSION_ROLES: dict[str, frozenset[str]] = {
     "standards.sign_off": frozenset({Role.RRP_LEAD}),  # the executive lead signs off
     "analytics.view_dashboard": frozenset(Role.values) - {Role.TRAINER},  # aggregates only
     "analytics.manage_baselines": frozenset({Role.RRP_LEAD}),  # SPC rebases and targets
+    "jobs.view_jobs": frozenset({Role.ORG_ADMIN}),  # background jobs and workers (no records)
 }
 
 

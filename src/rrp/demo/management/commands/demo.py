@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +55,18 @@ class Command(BaseCommand):
             f"RRP demo at http://{options['addr']}/ – sign in with an account listed on the page"
         )
         os.environ.setdefault("RRP_DEMO", "true")
-        call_command("runserver", options["addr"], use_reloader=False)
+        # A worker beside the server draws the charts and runs the clock (rrp.jobs), so the
+        # demo behaves as a deployment does; it stops with the server.
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "rrp.manage", "worker", "--verbosity", "0"])
+        try:
+            call_command("runserver", options["addr"], use_reloader=False)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
 
 
 def argparse_hidden() -> str:
