@@ -36,13 +36,17 @@ def primary_and_replica() -> Iterator[tuple[PostgresServer, PostgresServer]]:
     """A primary with database "rrp" and a hot standby streaming from it; both removed after."""
     servers: list[PostgresServer] = []
     try:
+        unavailable = ""
         try:
             primary = PostgresServer.start(replication=True)
             servers.append(primary)
             primary.create_database(DATABASE)
             servers.append(start_replica(primary))
         except PostgresUnavailable as error:
-            pytest.fail(str(error), pytrace=False)
+            unavailable = str(error)  # failed below, outside the except: said once
+        if unavailable:
+            # Never a skip: a missing pg_basebackup says what to install.
+            pytest.fail(unavailable, pytrace=False)
         yield servers[0], servers[1]
     finally:
         # The replica first: stopped after its primary, it would wait on the lost connection.
