@@ -58,6 +58,19 @@ def _link(incident: Incident) -> str:
     return reverse("incidents:detail", kwargs={"pk": incident.pk})
 
 
+def _unmarked(duties: QuerySet[Duty], mark: str) -> QuerySet[Duty]:
+    return (duties.filter(**{f"{mark}__isnull": True})
+            .select_related("incident", "incident__ward", "organisation")
+            .order_by("due_at", "pk"))
+
+
+def _mark_once(duty: Duty, mark: str, now: dt.datetime) -> bool:
+    """Set the clock's mark on the duty unless it is set already: of two workers running the
+    same minute, only one marks it (and so only one tells anyone)."""
+    return bool(Duty.objects.filter(pk=duty.pk, **{f"{mark}__isnull": True})
+                .update(**{mark: now}))
+
+
 def recurring_reviews(*, now: dt.datetime) -> int:
     """Create every recurring review that has fallen due. Returns how many were created."""
     ongoing = (
@@ -88,19 +101,11 @@ def recurring_reviews(*, now: dt.datetime) -> int:
 def overdue_duties(*, now: dt.datetime) -> int:
     """Mark each newly overdue duty and tell its owners on the ward. Returns how many
     duties were marked."""
-    due = (
-        _open_duties()
-        .filter(due_at__lt=now, overdue_noticed_at__isnull=True)
-        .select_related("incident", "incident__ward", "organisation")
-        .order_by("due_at", "pk")
-    )
     marked = 0
-    for duty in due:
+    for duty in _unmarked(_open_duties().filter(due_at__lt=now), "overdue_noticed_at"):
         incident = duty.incident
         with transaction.atomic():
-            if not Duty.objects.filter(pk=duty.pk, overdue_noticed_at__isnull=True).update(
-                overdue_noticed_at=now
-            ):
+            if not _mark_once(duty, "overdue_noticed_at", now):
                 continue  # another worker got there first
             audit_record(actor=system_actor(), action=AuditAction.CHANGE,
                          organisation=duty.organisation, obj=duty,
@@ -123,20 +128,13 @@ def overdue_duties(*, now: dt.datetime) -> int:
 def late_medical_reviews(*, now: dt.datetime) -> int:
     """Escalate each medical review still open long after it fell due. Returns how many."""
     after = dt.timedelta(minutes=settings.RRP_ESCALATE_MEDICAL_REVIEW_AFTER_MINUTES)
-    late = (
-        _open_duties()
-        .filter(kind__in=MEDICAL_REVIEW_KINDS, escalated_at__isnull=True,
-                due_at__lt=now - after, due_at__gte=now - TELL_WITHIN)
-        .select_related("incident", "incident__ward", "organisation")
-        .order_by("due_at", "pk")
-    )
+    late = _open_duties().filter(kind__in=MEDICAL_REVIEW_KINDS, due_at__lt=now - after,
+                                 due_at__gte=now - TELL_WITHIN)
     escalated = 0
-    for duty in late:
+    for duty in _unmarked(late, "escalated_at"):
         incident = duty.incident
         with transaction.atomic():
-            if not Duty.objects.filter(pk=duty.pk, escalated_at__isnull=True).update(
-                escalated_at=now
-            ):
+            if not _mark_once(duty, "escalated_at", now):
                 continue
             audit_record(actor=system_actor(), action=AuditAction.CHANGE,
                          organisation=duty.organisation, obj=duty,
