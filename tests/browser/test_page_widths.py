@@ -80,13 +80,13 @@ def pages_for(records: dict[str, str]) -> dict[str, list[str]]:
     ]
     return {
         "nurse": clinical,
-        "doctor": ["/", "/uses-of-force/duties/?owner=doctor", "/safety-plans/"],
+        "doctor": ["/", "/uses-of-force/duties/?owner=doctor", "/safety-plans/", "/notifications/"],
         "manager": ["/", "/uses-of-force/?status=submitted", "/bed-days/"],
         "lead": ["/", "/uses-of-force/escalations/", "/people/", "/exports/", *compliance],
         "board": ["/", "/compliance/"],
         "auditor": ["/", "/compliance/"],
         "trainer": ["/"],
-        "admin": ["/", "/audit/", "/people/", "/bed-days/"],
+        "admin": ["/", "/audit/", "/people/", "/bed-days/", "/jobs/"],
         "peer": ["/", "/compliance/peer-reviews/"],
     }
 

@@ -24,6 +24,7 @@ from django.db import close_old_connections, connections
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction
 
 from rrp.jobs import queue, schedule
 from rrp.jobs.models import WorkerBeat
@@ -105,7 +106,23 @@ def run(*, batch: bool = False, interval: float | None = None, max_tasks: int | 
     ).run()
 
 
-def run_ready_jobs() -> None:
-    """Run every job that is ready now, in this process, then return (the demo's loader,
-    `make bench` and tests that want the charts drawn)."""
-    run(batch=True, interval=0, clock=False)
+def run_ready_jobs() -> int:
+    """Run every job that is ready now, in this process, then return how many ran (`make
+    bench` and tests that want the charts drawn). Unlike the worker's loop it leaves the
+    caller's database connection and transaction alone (the loop closes old connections)."""
+    worker = RrpWorker(
+        queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
+        max_tasks=None, worker_id=new_worker_id(), excluded_queue_names=[], beat_seconds=0,
+        clock=False,
+    )
+    ran = 0
+    while True:
+        ready = DBTaskResult.objects.ready().filter(backend_name="default")
+        with exclusive_transaction(ready.db):
+            job = ready.get_locked()
+            if job is not None:
+                job.claim(worker.worker_id)
+        if job is None:
+            return ran
+        worker.run_task(job)
+        ran += 1
