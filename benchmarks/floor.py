@@ -123,11 +123,12 @@ CHARACTERISTICS = (
 
 
 def organisation_dashboard(
-    con: duckdb.DuckDBPyConnection, ward: str | None = None, type_code: str | None = None
+    con: duckdb.DuckDBPyConnection, ward: str | None = None, type_code: str | None = None,
+    period: tuple[str, str] = PERIOD,
 ) -> list[Any]:
     """Everything the organisation dashboard shows, for 24 months (or a ward's dashboard; or
     with the breakdowns filtered to one type of intervention)."""
-    first, last = PERIOD
+    first, last = period
     in_period = FIRST.format(first, last)
     if type_code is not None:
         in_period += f" AND iv.type_code = '{type_code}'"
@@ -256,6 +257,18 @@ def org_months(con: duckdb.DuckDBPyConnection) -> dict[str, list[int]]:
     return {f"{r[1]:%Y-%m}": [r[2], r[3], r[4]] for r in rows}
 
 
+# Every month the synthetic provider has records in, and the dashboards' type filters.
+EVERY_MONTH = ("2021-10-01", "2026-10-01")
+TYPE_FILTERS = (None, "01", "14", "05", "06", "04")
+
+
+def every_summary(con: duckdb.DuckDBPyConnection) -> list[Any]:
+    """What a summary rebuild computes: the dashboard's figures for every month, for each
+    type filter (the floor of `rrp analytics rebuild`)."""
+    return [organisation_dashboard(con, type_code=code, period=EVERY_MONTH)
+            for code in TYPE_FILTERS]
+
+
 def timed(action: Callable[[], Any], repeats: int = 5) -> float:
     times = []
     for _ in range(repeats):
@@ -274,5 +287,6 @@ def run(directory: Path) -> dict[str, Any]:
         "ward_dashboard": timed(lambda: organisation_dashboard(con, ward="W01")),
         "org_dashboard_prone": timed(lambda: organisation_dashboard(con, type_code="01")),
         "measures_year": timed(lambda: measures_year(con), repeats=3),
+        "every_summary": timed(lambda: every_summary(con), repeats=1),
         "org_months": org_months(con),
     }

@@ -172,3 +172,29 @@ def test_a_reader_never_draws_but_sees_the_last_chart_marked_updating(
         html = lead.get("/dashboards/wards/OAK/").content.decode()
         assert "<svg role=\"img\"" in html
         assert "This chart was drawn at 15 November 2026, 12:00, before the latest changes" in html
+
+
+def test_specs_are_drawn_once_each_on_several_threads(
+    drawn: list[object], settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import vl_convert
+
+    caches["charts"].clear()
+    settings.RRP_DRAW_THREADS = 2
+    threads: set[str] = set()
+    counting = vl_convert.vegalite_to_svg
+
+    def on_a_thread(spec: object) -> str:
+        threads.add(threading.current_thread().name)
+        return counting(spec)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(vl_convert, "vegalite_to_svg", on_a_thread)
+    specs = [{"mark": "bar", "data": {"values": [{"n": n}]},
+              "encoding": {"x": {"field": "n", "type": "quantitative"}}} for n in range(4)]
+    assert drawing_ahead.draw_specs([*specs, *specs]) == 4  # the same spec twice: drawn once
+    assert len(drawn) == 4
+    assert all(name.startswith("rrp-draw") for name in threads)
+    assert drawing_ahead.draw_specs(specs) == 0  # all in the store now
+    assert len(drawn) == 4

@@ -186,6 +186,23 @@ def checked(screenshot_dir: Path | None) -> Callable[[Page], Page]:
 
 
 @pytest.fixture
+def worker_runs(checked: Callable[[Page], Page]) -> Callable[[Page], Page]:
+    """worker_runs(page): what `rrp worker` beside the server does before the page is loaded
+    again: run the jobs queued so far (the charts the page lacked are drawn), then reload the
+    page and check it. A reader never waits for a chart (issue 12), so a page first opened
+    shows "This chart is being drawn" until the worker has drawn it."""
+
+    def run(page: Page) -> Page:
+        from rrp.jobs.worker import run_ready_jobs
+
+        run_ready_jobs()
+        page.reload()
+        return checked(page)
+
+    return run
+
+
+@pytest.fixture
 def visit(
     page: Page, live_server: Any, checked: Callable[[Page], Page]
 ) -> Callable[[str], Page]:

@@ -4,10 +4,12 @@ person in one organisation; 401 without a working token, 403 for a role without 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
@@ -44,6 +46,24 @@ def test_a_token_acts_for_its_person_in_their_organisation(
                   "roles": ["ward_staff"]}
     assert [w["code"] for w in api.get("/api/v1/wards").json()] == ["OAK"]
     assert ApiToken.objects.get(user=nurse).last_used_at is not None
+
+
+def test_last_used_is_written_at_most_once_a_minute(
+    nurse: Any, ward: Any, api_client_for: Any
+) -> None:
+    """A GET must not be a write each time: on SQLite every write waits for the one lock."""
+    api = api_client_for(nurse)
+    started = timezone.now()
+    with time_machine.travel(started, tick=False):
+        api.get("/api/v1/wards")
+        first = ApiToken.objects.get(user=nurse).last_used_at
+        assert first == started
+    with time_machine.travel(started + dt.timedelta(seconds=59), tick=False):
+        api.get("/api/v1/wards")
+        assert ApiToken.objects.get(user=nurse).last_used_at == first
+    with time_machine.travel(started + dt.timedelta(seconds=61), tick=False):
+        api.get("/api/v1/wards")
+        assert ApiToken.objects.get(user=nurse).last_used_at == started + dt.timedelta(seconds=61)
 
 
 def test_no_token_is_401(ward: Any) -> None:

@@ -337,6 +337,40 @@ class SummaryDirty(models.Model):
         indexes = [models.Index(fields=["organisation", "id"], name="analytics_dirty_org")]
 
 
+class SummaryRebuild(models.Model):
+    """A bulk rebuild under way (`rrp analytics rebuild`): how far it has got, committed as it
+    goes so that a rebuild stopped part way (a kill, a restart) carries on from there. While
+    one exists the summaries are not caught up incrementally; changes wait for its end."""
+
+    FACTS = "facts"
+    SUMMARIES = "summaries"
+
+    organisation = models.OneToOneField(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    started_at = models.DateTimeField(help_text="The rebuild's clock: its months end here")
+    phase = models.CharField(max_length=16, default=FACTS)
+    incidents_total = models.PositiveIntegerField(default=0)
+    incidents_done = models.PositiveIntegerField(default=0)
+    last_incident_id = models.BigIntegerField(default=0)
+    months_total = models.PositiveIntegerField(default=0)
+    months_done = models.PositiveIntegerField(default=0)
+    # Changes noted up to here are covered by the rebuild; later ones are applied after it.
+    dirty_through = models.BigIntegerField(default=0)
+    # Who is running it, so a second rebuild can tell a running one from a stopped one.
+    hostname = models.CharField(max_length=255, default="")
+    pid = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    @property
+    def percent(self) -> int:
+        """Facts are most of the work; the summaries' months the rest."""
+        facts = self.incidents_done / self.incidents_total if self.incidents_total else 1.0
+        months = self.months_done / self.months_total if self.months_total else 0.0
+        share = 0.5 * facts if self.phase == self.FACTS else 0.5 + 0.5 * months
+        return min(99, int(100 * share))
+
+
 class ChangePoint(models.Model):
     """A known change in practice (e.g. a reduction initiative starting on a ward) from which
     SPC charts start a new baseline. Never automatic: someone decided the change happened."""

@@ -7,7 +7,9 @@
 * `bring_up_to_date(organisation)` is called at the start of every dashboard and API read: it
   rebuilds the facts of dirty incidents, then the monthly summaries of the months they touch.
   When nothing changed it costs two small queries.
-* `rebuild(organisation)` recomputes everything (first use, `rrp analytics rebuild`, the demo).
+* `rebuild(organisation)` recomputes everything in one transaction (first use, the demo);
+  `rrp analytics rebuild` does it in committed steps that can be resumed
+  (rrp.analytics.bulk_rebuild).
 
 The monthly summaries are computed with GROUP BY queries over the facts of the months being
 refreshed, so the work of one new incident is bounded by one month of one organisation.
@@ -41,6 +43,7 @@ from rrp.analytics.models import (
     MonthlyPopulation,
     PatientMonth,
     SummaryDirty,
+    SummaryRebuild,
     SummaryState,
     scope_service,
     scope_site,
@@ -992,6 +995,10 @@ def bring_up_to_date(organisation: Any, *, now: dt.datetime | None = None) -> No
         pending = SummaryDirty.objects.filter(organisation_id=organisation_id).exists()
         if not pending and state.open_through >= current:
             return
+    if SummaryRebuild.objects.filter(organisation_id=organisation_id).exists():
+        # `rrp analytics rebuild` is under way (rrp.analytics.bulk_rebuild): catching up from
+        # its half-rebuilt facts would count wrong; it applies these changes when it ends.
+        return
     with transaction.atomic():
         _lock(organisation_id)
         state = SummaryState.objects.filter(organisation_id=organisation_id).first()

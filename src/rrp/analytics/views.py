@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rrp.analytics import breakdowns as bd
-from rrp.analytics import dashboard, icons, jobs, services
+from rrp.analytics import bulk_rebuild, dashboard, icons, jobs, services
 from rrp.analytics.measures import MEASURE_BY_ID, MEASURES
 from rrp.analytics.models import ChangePoint, MeasureTarget
 from rrp.core.forms import apply_service_errors, error_summary
@@ -86,6 +86,7 @@ def _context(request: HttpRequest, board: dashboard.Dashboard,
         "can_manage": request.user.has_perm(
             "analytics.manage_baselines", request.organisation  # type: ignore[attr-defined]
         ),
+        "rebuilding": bulk_rebuild.under_way(board.organisation.pk),
     }
 
 

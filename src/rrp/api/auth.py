@@ -3,6 +3,7 @@ then acts as the token's user within the token's one organisation."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -11,6 +12,8 @@ from ninja.security import HttpBearer
 
 from rrp.accounts.models import ApiToken, hash_token
 from rrp.organisations.selectors import roles_in
+
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 
 class TokenAuth(HttpBearer):
@@ -26,7 +29,11 @@ class TokenAuth(HttpBearer):
         roles = roles_in(found.user, found.organisation)
         if not roles:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        # "Last used" is shown to the minute (`rrp token list`); writing it on every request
+        # would make every GET a write, queued behind the writers on SQLite's one write lock.
+        now = timezone.now()
+        if found.last_used_at is None or now - found.last_used_at >= LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
         request.organisation = found.organisation  # type: ignore[attr-defined]
         request.roles = roles  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ RRP_VAR_DIR        where the SQLite database, uploads and the demo secret live (
 RRP_DEMO           true shows the demo accounts on the sign-in page
 RRP_EMAIL_HOST     when set, escalations are also sent by email
 RRP_DRAW_AHEAD     false stops queueing the dashboards' charts to be drawn after a change
+RRP_DRAW_THREADS   threads a worker draws charts on (default: the cores, at most 4)
 RRP_JOB_MAX_ATTEMPTS   attempts of a failing background job before it stays failed (default 5)
 RRP_JOB_LEASE_SECONDS  a worker silent this long is dead and its job is run again (default 120)
 RRP_DATABASE_APP_ROLE  PostgreSQL: the role the app connects as; `rrp migrate`, run as the
@@ -21,6 +22,7 @@ RRP_ASSETS_DIR     the NHS.UK frontend build `make assets` made, read by `rrp co
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -309,6 +311,8 @@ CACHES = {
 # After a change to a use of force record, queue the dashboards' charts to be drawn again by
 # `rrp worker`, so the next reader finds them drawn (rrp.analytics.drawing_ahead).
 RRP_DRAW_AHEAD = env_bool("RRP_DRAW_AHEAD", True)
+# Threads a worker draws charts on (vl-convert renders outside the GIL).
+RRP_DRAW_THREADS = env_int("RRP_DRAW_THREADS", min(4, os.cpu_count() or 1))
 
 # Background jobs (rrp.jobs, docs/adr/0011-background-jobs.md): django-tasks' API over its
 # database backend, so the queue needs no server beyond the database.

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from rrp.audit.models import AuditAction
 from rrp.audit.services import Actor, audit_record
+from rrp.core.signals import bulk_create_checked
 from rrp.incidents import codes, duty_permissions, duty_rules
 from rrp.incidents.inputs import (
     IncidentInput,
@@ -287,24 +288,26 @@ def _check(
         raise ValidationError(problems)
 
 
-def _write_children(incident: Incident, data: IncidentInput) -> None:
-    """Replace the record's parts. Earlier parts survive in the version history."""
-    for related in (incident.injuries, incident.others, incident.staff):
-        related.all().delete()
-    # Interventions may have duties pointing at them: detach, then remove the old ones.
-    Duty.objects.filter(incident=incident).update(intervention=None)
-    incident.interventions.all().delete()
+def _write_children(incident: Incident, data: IncidentInput, *, new: bool = False) -> None:
+    """Replace the record's parts (a new record has none to replace). Earlier parts survive
+    in the version history."""
+    if not new:
+        for related in (incident.injuries, incident.others, incident.staff):
+            related.all().delete()
+        # Interventions may have duties pointing at them: detach, then remove the old ones.
+        Duty.objects.filter(incident=incident).update(intervention=None)
+        incident.interventions.all().delete()
     # In time order; a draft's rows with no start yet keep their place after the timed ones.
     order = sorted(range(len(data.interventions)),
                    key=lambda n: _start_order(data.interventions[n].started_at, n))
-    created = [
-        Intervention.objects.create(
+    created = bulk_create_checked(Intervention, (
+        Intervention(
             incident=incident, type_code=i.type_code, started_at=i.started_at,
             ended_at=i.ended_at, drug=i.drug, dose=i.dose, route=i.route, high_risk=i.high_risk,
             prone_reason=i.prone_reason.strip(),
         )
         for i in (data.interventions[n] for n in order)
-    ]
+    ))
     by_input_index = {original: created[position] for position, original in enumerate(order)}
     StaffInvolvement.objects.bulk_create(
         StaffInvolvement(incident=incident, user_id=s.user_id, name=s.name.strip(),
@@ -370,7 +373,7 @@ def incident_create(
     incident.draft_answers = {} if submit else dict(data.draft_answers)
     incident.patient_snapshot = patient_snapshot(data.patient, data.started_at or now)
     incident.save()
-    _write_children(incident, data)
+    _write_children(incident, data, new=True)
     audit_record(actor=actor, action=AuditAction.CREATE, organisation=organisation, obj=incident,
                  summary=f"{incident.reference} recorded on {incident.ward.code}",
                  after=incident_record(incident))
@@ -660,6 +663,7 @@ def duties_sync(*, incident: Incident, now: dt.datetime) -> list[Duty]:
     )
     existing = {d.key: d for d in incident.duties.all()}
     wanted: set[str] = set()
+    new_duties: list[Duty] = []
     for spec in specs:
         key = duty_key(spec.kind, spec.intervention_index, spec.sequence)
         wanted.add(key)
@@ -668,11 +672,11 @@ def duties_sync(*, incident: Incident, now: dt.datetime) -> list[Duty]:
         )
         duty = existing.get(key)
         if duty is None:
-            Duty.objects.create(
+            new_duties.append(Duty(
                 organisation=incident.organisation, incident=incident, kind=spec.kind,
                 sequence=spec.sequence, intervention=intervention, key=key, label=spec.label,
                 source=spec.source, owner_role=spec.owner_role, due_at=spec.due_at,
-            )
+            ))
         elif duty.completed_at is None:
             duty.due_at, duty.label, duty.intervention = spec.due_at, spec.label, intervention
             if duty.not_required_reason == RECORD_CHANGED_REASON:
@@ -696,6 +700,7 @@ def duties_sync(*, incident: Incident, now: dt.datetime) -> list[Duty]:
         if duty.is_open:
             duty.not_required_reason = RECORD_CHANGED_REASON
             duty.save(update_fields=["not_required_reason"])
+    bulk_create_checked(Duty, new_duties)
     return list(incident.duties.all())
 
 

@@ -104,16 +104,23 @@ def _process_exists(pid: int) -> bool:
     return True
 
 
+def process_alive(host: str, pid: int, seen_at: dt.datetime, now: dt.datetime,
+                  lease: dt.timedelta) -> bool:
+    """Whether a process that last said it was alive at `seen_at` may still be running: on
+    this machine, whether its pid exists; on another, whether it spoke within the lease."""
+    if now - seen_at > lease:
+        return False
+    if host == hostname():
+        return _process_exists(pid)  # same machine: no need to wait out the lease
+    return True
+
+
 def worker_alive(beat: WorkerBeat | None, now: dt.datetime) -> bool:
     """Whether the worker that claimed a job may still be running it."""
     if beat is None:
         return False
-    lease = dt.timedelta(seconds=settings.RRP_JOB_LEASE_SECONDS)
-    if now - beat.seen_at > lease:
-        return False
-    if beat.hostname == hostname():
-        return _process_exists(beat.pid)  # same machine: no need to wait out the lease
-    return True
+    return process_alive(beat.hostname, beat.pid, beat.seen_at, now,
+                         dt.timedelta(seconds=settings.RRP_JOB_LEASE_SECONDS))
 
 
 def recover_abandoned(*, now: dt.datetime | None = None) -> int:
