@@ -155,6 +155,9 @@ class DutyFact(models.Model):
             # pages count as overdue, read from the index alone.
             models.Index(fields=["organisation", "status", "month", "ward", "kind", "due_at"],
                          name="analytics_duty_org"),
+            # A few months of every status: the breakdowns' duty counts when a month is
+            # refreshed (without it each refresh read every duty of the organisation).
+            models.Index(fields=["organisation", "month", "ward"], name="analytics_duty_org_month"),
         ]
 
 
