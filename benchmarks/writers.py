@@ -121,12 +121,11 @@ def _request(port: int, method: str, path: str, token: str, body: bytes | None =
         connection.close()
 
 
-def a_restraint(ward: str, patient_id: int, rng: random.Random) -> bytes:
-    """A restraint in the last two days: standing, then on the side, three staff, no injury."""
-    now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
-    start = now - dt.timedelta(minutes=rng.randint(30, 2 * 24 * 60))
+def restraint(ward: str, patient_id: int, start: dt.datetime) -> dict[str, Any]:
+    """A use of force starting at `start`: held standing for 4 minutes, then on the side for
+    6, by three staff, no injury (also what the production deployment test records)."""
     moment = lambda minutes: (start + dt.timedelta(minutes=minutes)).isoformat()  # noqa: E731
-    return json.dumps({
+    return {
         "ward": ward, "patient": patient_id, "started_at": moment(0), "ended_at": moment(10),
         "reason": "10", "description": "Held standing, then guided to the floor on his side",
         "efforts_to_avoid": "Calm talking and space offered for ten minutes",
@@ -141,7 +140,14 @@ def a_restraint(ward: str, patient_id: int, rng: random.Random) -> bytes:
             {"name": "Ali Khan", "job_title": "Healthcare assistant", "role": "head_airway"},
             {"name": "Kim Ode", "job_title": "Staff nurse", "role": "monitoring_wellbeing"},
         ],
-    }).encode()
+    }
+
+
+def a_restraint(ward: str, patient_id: int, rng: random.Random) -> bytes:
+    """The body of a restraint some time in the last two days."""
+    now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+    start = now - dt.timedelta(minutes=rng.randint(30, 2 * 24 * 60))
+    return json.dumps(restraint(ward, patient_id, start)).encode()
 
 
 def _wait_until_serving(process: subprocess.Popen[bytes], port: int, log: Path) -> None:

@@ -193,24 +193,10 @@ def api_post(url: str, token: str, body: dict[str, Any], tls: ssl.SSLContext) ->
 
 def a_restraint(patient_id: int) -> dict[str, Any]:
     """A use of force three hours ago: standing for 4 minutes, then on the side for 6."""
+    from benchmarks.writers import restraint
+
     start = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=3)
-    moment = lambda minutes: (start + timedelta(minutes=minutes)).isoformat()  # noqa: E731
-    return {
-        "ward": "OAK", "patient": patient_id, "started_at": moment(0), "ended_at": moment(10),
-        "reason": "10", "description": "Held standing, then guided to the floor on his side",
-        "efforts_to_avoid": "Calm talking and space offered for ten minutes",
-        "in_care_plan": False, "outcome": "Settled in his room, no injury",
-        "death_or_serious_injury": False, "notification": "not_applicable",
-        "interventions": [
-            {"type": "07", "started_at": moment(0), "ended_at": moment(4)},
-            {"type": "10", "started_at": moment(4), "ended_at": moment(10)},
-        ],
-        "staff": [
-            {"name": "Sam Lee", "job_title": "Staff nurse", "role": "lead"},
-            {"name": "Ali Khan", "job_title": "Healthcare assistant", "role": "head_airway"},
-            {"name": "Kim Ode", "job_title": "Staff nurse", "role": "monitoring_wellbeing"},
-        ],
-    }
+    return restraint("OAK", patient_id, start)
 
 
 @pytest.fixture

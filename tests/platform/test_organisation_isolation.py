@@ -49,6 +49,7 @@ class OtherProvider:
             self.organisation.name, self.organisation.ods_code, self.ward.code, self.ward.name,
             self.patient.local_id, self.patient.given_name, self.patient.family_name,
             self.patient.nhs_number, "903 018 4957", self.member_username,
+            "Bravo Secret Nurse", "BSTAFF1", "BXCOURSE",
         ]
 
     def once(self, name: str, make: Callable[[], Any]) -> Any:
@@ -177,6 +178,36 @@ class OtherProvider:
 
         return self.once("challenge", make)
 
+    def staff_member(self) -> Any:
+        """B's staff register entry, with a training record from a session (issue 13)."""
+
+        def make() -> Any:
+            from rrp.workforce import services
+            from rrp.workforce.inputs import CourseInput, OutcomeInput, SessionInput, StaffInput
+
+            member = services.staff_member_create(
+                actor=self.actor, organisation=self.organisation,
+                data=StaffInput(staff_number="BSTAFF1", name="Bravo Secret Nurse",
+                                job_title="Staff nurse", employment="permanent",
+                                wards=[self.ward.code]),
+            )
+            services.course_create(actor=self.actor, organisation=self.organisation,
+                                   data=CourseInput(code="BXCOURSE", title="Bravo secret course",
+                                                    level="prevention"))
+            services.training_session_record(
+                actor=self.actor, organisation=self.organisation,
+                data=SessionInput(course="BXCOURSE", held_on=dt.date(2026, 1, 5),
+                                  trainer_name="Bravo Trainer",
+                                  attendees=[OutcomeInput(staff_id=member.pk,
+                                                          outcome="competent")]),
+            )
+            return member
+
+        return self.once("staff_member", make)
+
+    def training_record(self) -> Any:
+        return self.staff_member().records.get()
+
 
 # Which of organisation B's objects fills each URL parameter. The most specific key wins:
 # "namespace:segment:parameter" (segment: the path part just before the parameter), then
@@ -198,6 +229,10 @@ FILLS: dict[str, Callable[[OtherProvider], Any]] = {
     "review_pk": lambda b: b.peer_review().pk,
     "response_pk": lambda b: b.challenge().pk,
     "accounts:tokens:pk": lambda b: b.api_token().pk,
+    "staff_id": lambda b: b.staff_member().pk,
+    "course_code": lambda b: b.training_record().course.code,
+    "session_id": lambda b: b.training_record().session_id,
+    "record_id": lambda b: b.training_record().pk,
     # Not records of B: a statement in B's cycle (the catalogue is shared) and an export format.
     "ref": lambda b: b.assessment().statement.ref,
     "fmt": lambda b: "csv",
@@ -450,6 +485,7 @@ def test_no_page_or_api_list_includes_another_organisations_records(
     other_provider: OtherProvider, person_of_a: Any, own_provider: Any, client_for: Any,
     api_client_for: Any,
 ) -> None:
+    other_provider.staff_member()  # B's staff register, course and session too
     client = client_for(person_of_a, own_provider)
     api = api_client_for(person_of_a, own_provider)
     checked = 0
@@ -458,11 +494,23 @@ def test_no_page_or_api_list_includes_another_organisations_records(
         response = api.get(url) if route.is_api else client.get(url)
         if response.status_code != 200:
             continue
-        text = response.content.decode()
+        text = readable(response)
         for marker in other_provider.markers:
             assert marker not in text, f"GET {url} ({route.name}) shows B's '{marker}'"
         checked += 1
     assert checked >= 10  # home, wards, bed days, people, patients, audit, API lists...
+
+
+def readable(response: Any) -> str:
+    """A response's text; for an Excel download (a zip of XML), its cells."""
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(response.content), read_only=True)
+        return "\n".join(str(cell) for sheet in book.worksheets
+                         for row in sheet.iter_rows(values_only=True)
+                         for cell in row if cell is not None)
+    return str(response.content.decode())
 
 
 def test_searching_never_finds_another_organisations_patients(

@@ -7,7 +7,7 @@ from typing import Any
 from ninja import NinjaAPI
 
 from rrp.api import analytics as analytics_api
-from rrp.api import careplans, incidents, organisations, patients, standards
+from rrp.api import careplans, incidents, organisations, patients, standards, workforce
 from rrp.api.auth import TokenAuth
 from rrp.api.errors import install_error_handlers
 from rrp.api.openapi import declare_every_answer
@@ -32,3 +32,4 @@ api.add_router("", incidents.router)
 api.add_router("", careplans.router)
 api.add_router("", standards.router)
 api.add_router("", analytics_api.router)
+api.add_router("", workforce.router)

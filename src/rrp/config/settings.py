@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "rrp.patients",
     "rrp.incidents",
     "rrp.careplans",
+    "rrp.workforce",
     "rrp.analytics",
     "rrp.standards",
     "rrp.api",

@@ -24,6 +24,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("Patients", "patients:list", "patients.view_patient"),
     NavEntry("Uses of force", "incidents:list", "incidents.view_incident"),
     NavEntry("Safety plans", "careplans:worklist", "careplans.view_plan"),
+    NavEntry("Training", "workforce:compliance", "workforce.view_compliance"),
     NavEntry("Dashboards", "analytics:organisation", "analytics.view_dashboard"),
     NavEntry("Wards", "organisations:wards", "organisations.view_organisation"),
     NavEntry("People", "organisations:members", "organisations.view_members"),

@@ -178,6 +178,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "rrp.incidents.demo.seed_incidents",
     "rrp.careplans.demo.seed_care_plans",  # after the incidents its plans answer to
     "rrp.standards.demo.seed_compliance",
+    "rrp.workforce.demo.seed_workforce",  # draws nothing from the generator the next step uses
     "rrp.analytics.demo.seed_analytics",  # last: summarises everything above
 )
 

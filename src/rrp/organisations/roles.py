@@ -35,6 +35,14 @@ PERMISSION_ROLES: dict[str, frozenset[str]] = {
     "analytics.view_dashboard": frozenset(Role.values) - {Role.TRAINER},  # aggregates only
     "analytics.manage_baselines": frozenset({Role.RRP_LEAD}),  # SPC rebases and targets
     "jobs.view_jobs": frozenset({Role.ORG_ADMIN}),  # background jobs and workers (no records)
+    # The staff register and training (issue 13): the trainer (workforce lead) keeps them;
+    # ward managers and the lead see who is in date on their wards.
+    "workforce.view_staff": frozenset({Role.TRAINER, Role.WARD_MANAGER, Role.RRP_LEAD}),
+    "workforce.view_compliance": frozenset({Role.TRAINER, Role.WARD_MANAGER, Role.RRP_LEAD}),
+    "workforce.manage_staff": frozenset({Role.TRAINER}),
+    "workforce.manage_courses": frozenset({Role.TRAINER}),
+    "workforce.record_training": frozenset({Role.TRAINER}),
+    "workforce.export": frozenset({Role.TRAINER, Role.RRP_LEAD}),
 }
 
 

@@ -1,0 +1,413 @@
+"""A synthetic staff register and two years of training for the demo provider.
+
+- About three staff per bed on every ward (about 250 over the demo trust's six wards), with the
+  mix a mental health trust has: mostly permanent staff, about one in seven bank and one in
+  twelve agency, a few peer support workers and volunteers; registered nurses and allied health
+  professionals among them; some who started in the last few months (a few with previous
+  training accepted as equivalent), and some who have left (kept, with a leaving date).
+- Courses: prevention and de-escalation, physical skills (RRN-certified, the certificate
+  running out in a few weeks, so the trainer's home page warns), specialist skills, BLS, ILS and
+  an e-learning awareness module (with the rationale standard 3.1 asks for).
+- Sessions over the last two years, whole classes at a time: most people refresh yearly and are
+  in date, a few run late, and three wards slip below 85% in date for physical skills. A few
+  people were found not yet competent (with the two plans, 3.4.2.XXXIX); most were reassessed,
+  the latest ones are waiting. The demo's ward nurse and ward manager are on Oak Ward's register,
+  linked to their accounts.
+
+Everything goes through the services with `now=` the moment it stands for, dated back from the
+demo's "today" (the real clock's, as the other demo steps use), and is drawn from a generator
+seeded from the demo's own, without drawing from it, so the steps after this one are unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from rrp.audit.services import Actor
+from rrp.demo.generator import FIRST_NAMES, LAST_NAMES, DemoContext, weighted
+from rrp.organisations.models import Membership, Role, ServiceType
+from rrp.workforce import services
+from rrp.workforce.inputs import (
+    CourseInput,
+    OutcomeInput,
+    SessionInput,
+    StaffInput,
+    TrainingRecordInput,
+)
+from rrp.workforce.models import PHYSICAL_LEVELS, Course, StaffMember
+from rrp.workforce.requirements import is_required
+from rrp.workforce.status import add_months
+
+LOCAL = ZoneInfo("Europe/London")
+
+# A fixed salt mixed into a copy of the demo's generator: this step's own stream, reproducible
+# from the demo's seed, without taking a number from the generator the later steps use.
+SALT = 0x7261696E  # "rain"
+
+# Staff per bed: more on intensive care and learning disability units (higher observation
+# levels), fewer on long-stay wards.
+STAFF_PER_BED: dict[str, float] = {
+    ServiceType.ADULT_ACUTE: 2.7,
+    ServiceType.PICU: 4.0,
+    ServiceType.OLDER_ADULT: 2.5,
+    ServiceType.LEARNING_DISABILITY_AUTISM: 4.5,
+    ServiceType.FORENSIC: 3.0,
+    ServiceType.CAMHS: 3.3,
+}
+# The share of required training kept in date on each ward: three wards are slipping below 85%.
+IN_DATE_SHARE: dict[str, float] = {
+    "OAK": 0.98, "ASH": 0.8, "BIRCH": 0.97, "CEDAR": 0.97, "ELM": 0.82, "WILLOW": 0.8,
+}
+EMPLOYMENT_MIX = [("permanent", 72), ("bank", 15), ("agency", 8), ("peer_support", 3),
+                  ("volunteer", 2)]
+QUALIFIED_SHARE = {"permanent": 0.42, "bank": 0.3, "agency": 0.5}
+NOT_YET_COMPETENT_SHARE = 0.03
+EXCLUDED_SHARE = 0.01
+ABSENT_SHARE = 0.05
+CLASS_SIZE = 14
+TRAINERS = ["Sam Patel", "Jo Reid", "Marcus Lee"]
+
+
+@dataclass(frozen=True)
+class CoursePlan:
+    code: str
+    title: str
+    level: str
+    hours: str
+    delivery: str = "face_to_face"
+    rationale: str = ""
+    refresher_months: int = 12
+
+
+COURSES = [
+    CoursePlan("RRN-PREV", "Prevention and de-escalation", "prevention", "7.5"),
+    CoursePlan("RRN-PHYS", "Physical skills: restrictive interventions", "physical", "15"),
+    CoursePlan("RRN-SPEC", "Specialist skills: seclusion and rapid tranquillisation",
+               "specialist", "7.5"),
+    CoursePlan("BLS", "Basic life support", "bls", "3"),
+    CoursePlan("ILS", "Immediate life support", "ils", "7.5"),
+    CoursePlan("RRP-AWARE", "Restrictive practice awareness", "awareness", "1", "e_learning",
+               "The law, the Use of Force Act and the trust's policy: knowledge checked by a "
+               "quiz. Every skill is taught face to face in the prevention course.", 36),
+]
+
+
+@dataclass
+class Person:
+    member: StaffMember
+    ward_code: str
+    due: dict[str, dt.date] = field(default_factory=dict)
+
+
+def _rng(ctx: DemoContext) -> random.Random:
+    copy = random.Random()
+    copy.setstate(ctx.rng.getstate())
+    return random.Random(copy.getrandbits(64) ^ SALT)
+
+
+def _moment(day: dt.date, rng: random.Random) -> dt.datetime:
+    """The afternoon of the session, or now if that is still to come today."""
+    moment = dt.datetime.combine(day, dt.time(16, rng.randrange(60)), tzinfo=LOCAL)
+    return min(moment, timezone.now())
+
+
+def _courses(ctx: DemoContext, actor: Actor) -> dict[str, Course]:
+    courses = {}
+    for plan in COURSES:
+        certified = plan.code in ("RRN-PREV", "RRN-PHYS")
+        # The physical skills certificate runs out in six weeks: the warning shows.
+        valid_until = ctx.today + dt.timedelta(days=42 if plan.code == "RRN-PHYS" else 700)
+        courses[plan.code] = services.course_create(
+            actor=actor, organisation=ctx.organisation,
+            data=CourseInput(
+                code=plan.code, title=plan.title, level=plan.level, delivery=plan.delivery,
+                delivery_rationale=plan.rationale, duration_hours=decimal.Decimal(plan.hours),
+                refresher_months=plan.refresher_months,
+                certifying_body="BILD ACT" if certified else "",
+                certificate_number=f"BILD-ACT-{plan.code[-4:]}-0417" if certified else "",
+                certificate_valid_until=valid_until if certified else None,
+            ),
+        )
+    return courses
+
+
+def _job(rng: random.Random, employment: str, qualified: bool) -> tuple[str, str]:
+    if employment == "peer_support":
+        return "Peer support worker", "Band 4"
+    if employment == "volunteer":
+        return "Volunteer", ""
+    if qualified:
+        choice = weighted(rng, [("Staff nurse|Band 5", 60), ("Charge nurse|Band 6", 20),
+                                ("Occupational therapist|Band 6", 8),
+                                ("Clinical psychologist|Band 8a", 4),
+                                ("Deputy ward manager|Band 6", 8)])
+    else:
+        choice = weighted(rng, [("Healthcare assistant|Band 3", 70),
+                                ("Senior healthcare assistant|Band 4", 20),
+                                ("Activity coordinator|Band 4", 10)])
+    title, grade = choice.split("|")
+    return title, grade
+
+
+def _staff(ctx: DemoContext, rng: random.Random, actor: Actor) -> list[Person]:
+    people: list[Person] = []
+    number = 30100000
+    accounts = {
+        m.role: m.user for m in Membership.objects.filter(
+            organisation=ctx.organisation, role__in=[Role.WARD_STAFF, Role.WARD_MANAGER],
+            home_ward__code="OAK",
+        ).select_related("user").order_by("pk")
+    }
+    ward_codes = list(ctx.wards)
+    for code, ward in ctx.wards.items():
+        count = max(4, round(ward.beds * STAFF_PER_BED.get(ward.service_type, 3.0)))
+        for index in range(count):
+            number += 1
+            employment = weighted(rng, EMPLOYMENT_MIX)
+            qualified = rng.random() < QUALIFIED_SHARE.get(employment, 0.0)
+            job_title, grade = _job(rng, employment, qualified)
+            user = None
+            name = f"{rng.choice(FIRST_NAMES[rng.choice(['female', 'male'])])} " \
+                   f"{rng.choice(LAST_NAMES)}"
+            if code == "OAK" and index == 0 and Role.WARD_MANAGER in accounts:
+                user = accounts[Role.WARD_MANAGER]
+                job_title, grade, qualified, employment = "Ward manager", "Band 7", True, \
+                    "permanent"
+            elif code == "OAK" and index == 1 and Role.WARD_STAFF in accounts:
+                user = accounts[Role.WARD_STAFF]
+                job_title, grade, qualified, employment = "Staff nurse", "Band 5", True, \
+                    "permanent"
+            if user is not None:
+                name = user.get_full_name() or name
+            # Years in post; about one in twelve started in the last six months.
+            if user is None and rng.random() < 0.08:
+                start = ctx.today - dt.timedelta(days=rng.randint(5, 180))
+            else:
+                start = ctx.today - dt.timedelta(days=rng.randint(800, 5500))
+            leaving = None
+            long_serving = (ctx.today - start).days > 400
+            if user is None and employment == "permanent" and long_serving \
+                    and rng.random() < 0.05:
+                leaving = ctx.today - dt.timedelta(days=rng.randint(1, 300))
+            wards = [code]
+            others = [c for c in ward_codes if c != code]
+            if employment == "bank" and others and rng.random() < 0.35:
+                wards.append(rng.choice(others))  # bank staff often cover two wards
+            member = services.staff_member_create(
+                actor=actor, organisation=ctx.organisation,
+                data=StaffInput(
+                    staff_number=str(number), name=name, job_title=job_title,
+                    employment=employment, grade=grade, qualified=qualified, wards=wards,
+                    start_date=start, leaving_date=leaving,
+                    user_id=user.pk if user is not None else None,
+                ),
+            )
+            people.append(Person(member, code))
+    return people
+
+
+@dataclass(frozen=True)
+class Attendance:
+    person: Person
+    outcome: str
+
+
+def _completions(
+    ctx: DemoContext, rng: random.Random, person: Person, course: Course
+) -> list[dt.date]:
+    """The days the person did the course over the last two years, refreshing yearly (or at
+    the course's interval), in date or running late as their ward tends to."""
+    member = person.member
+    # Two years back, or less for a smaller demo (`history_months` of seed_demo).
+    first = max(ctx.today - dt.timedelta(days=730), ctx.start, member.start_date or ctx.today)
+    last = min(member.leaving_date or ctx.today, ctx.today) - dt.timedelta(days=1)
+    if last < first:
+        return []
+    share = IN_DATE_SHARE.get(person.ward_code, 0.9)
+    if member.employment == "agency":
+        share -= 0.12
+    in_date = rng.random() < share
+    months = course.refresher_months
+    # The latest completion: within the refresher interval if in date, else a few months past.
+    span = (add_months(ctx.today, -months) - ctx.today).days * -1
+    if in_date:
+        latest = ctx.today - dt.timedelta(days=rng.randint(3, max(4, span - 3)))
+    else:
+        if rng.random() < 0.25 and member.start_date and member.start_date > first:
+            return []  # never trained since they started
+        latest = ctx.today - dt.timedelta(days=span + rng.randint(10, 200))
+    days = []
+    day = latest
+    while day >= first:
+        if day <= last:
+            days.append(day)
+        day = add_months(day, -months) + dt.timedelta(days=rng.randint(-20, 10))
+    return sorted(days)
+
+
+def _session_day(day: dt.date, course: Course) -> dt.date:
+    """Classes run on set weekdays: Tuesdays for physical skills, Thursdays otherwise; the
+    person joins the class of their week."""
+    weekday = 1 if course.level in PHYSICAL_LEVELS else 3
+    return day - dt.timedelta(days=(day.weekday() - weekday) % 7)
+
+
+def seed_workforce(ctx: DemoContext) -> None:
+    """Add the staff register, courses and two years of training to the demo."""
+    rng = _rng(ctx)
+    trainer = (
+        Membership.objects.filter(organisation=ctx.organisation, role=Role.TRAINER)
+        .select_related("user").order_by("pk").first()
+    )
+    actor = Actor(user=trainer.user, via="web") if trainer else ctx.actor
+    courses = _courses(ctx, actor)
+    people = _staff(ctx, rng, actor)
+    classes: dict[tuple[str, dt.date], list[Attendance]] = defaultdict(list)
+    for person in people:
+        for course in courses.values():
+            # Everyone in the demo works on a ward.
+            needed = is_required(level=course.level, on_a_ward=True,
+                                 qualified=person.member.qualified)
+            specialist = course.level == "specialist" and person.ward_code in ("ASH", "ELM")
+            if course.delivery == "e_learning":
+                _e_learning(ctx, rng, actor, person, course)
+                continue
+            if not needed and not specialist:
+                continue
+            start = person.member.start_date
+            if (course.level == "physical" and start is not None
+                    and (ctx.today - start).days < 200 and rng.random() < 0.6):
+                # A new starter trained at their last employer: accepted if recent (s.5).
+                _previous_training(ctx, actor, person, course,
+                                   start - dt.timedelta(days=rng.randint(20, 150)))
+                continue
+            for day in _completions(ctx, rng, person, course):
+                session_day = _session_day(day, course)
+                member = person.member
+                if member.start_date and session_day < member.start_date:
+                    continue  # the week's class was before they started
+                classes[(course.code, session_day)].append(Attendance(person, "competent"))
+    _record_classes(ctx, rng, actor, courses, classes)
+
+
+def _e_learning(ctx: DemoContext, rng: random.Random, actor: Actor, person: Person,
+                course: Course) -> None:
+    member = person.member
+    if rng.random() < 0.2:
+        return
+    day = ctx.today - dt.timedelta(days=rng.randint(2, 900))
+    if day < ctx.start or (member.start_date and day < member.start_date) or (
+        member.leaving_date and day > member.leaving_date
+    ):
+        return
+    services.training_record_create(
+        actor=actor, organisation=ctx.organisation, now=_moment(day, rng),
+        data=TrainingRecordInput(staff_id=member.pk, course=course.code, completed_on=day,
+                                 outcome="competent", theory_result="passed"),
+    )
+
+
+def _previous_training(ctx: DemoContext, actor: Actor, person: Person, course: Course,
+                       day: dt.date) -> None:
+    """A new starter's training at their last employer, accepted if still in date (s.5)."""
+    member = person.member
+    if add_months(day, course.refresher_months) < ctx.today or course.level != "physical":
+        return
+    services.training_record_create(
+        actor=actor, organisation=ctx.organisation,
+        now=_moment(member.start_date or ctx.today, random.Random(member.pk)),
+        data=TrainingRecordInput(
+            staff_id=member.pk, course=course.code, completed_on=day, outcome="competent",
+            equivalent_previous=True,
+            evidence="Certificate from their previous NHS trust: RRN-certified physical skills "
+                     "course, same curriculum level, checked by the lead trainer",
+        ),
+    )
+
+
+def _record_classes(
+    ctx: DemoContext,
+    rng: random.Random,
+    actor: Actor,
+    courses: dict[str, Course],
+    classes: dict[tuple[str, dt.date], list[Attendance]],
+) -> None:
+    """Each class as sessions of at most CLASS_SIZE, oldest first, with a few people found not
+    yet competent (reassessed three to six weeks later, unless that is still to come), a few
+    excluded on health grounds and a few who were booked but did not come."""
+    resits: dict[tuple[str, dt.date], list[Attendance]] = defaultdict(list)
+    for (code, day), attendees in sorted(classes.items()):
+        course = courses[code]
+        physical = course.level in PHYSICAL_LEVELS
+        seen: set[int] = set()
+        unique = []
+        for attendance in attendees + resits.pop((code, day), []):
+            if attendance.person.member.pk not in seen:
+                seen.add(attendance.person.member.pk)
+                unique.append(attendance)
+        for start in range(0, len(unique), CLASS_SIZE):
+            group = unique[start:start + CLASS_SIZE]
+            rows: list[OutcomeInput] = []
+            absent: list[int] = []
+            for attendance in group:
+                member = attendance.person.member
+                roll = rng.random()
+                if physical and roll < NOT_YET_COMPETENT_SHARE:
+                    rows.append(OutcomeInput(
+                        staff_id=member.pk, outcome="not_yet_competent",
+                        theory_result="passed", occupational_health_checked=True,
+                        competence_plan="Two supported practice sessions on the disengagement "
+                                        "and holding skills, then reassessment",
+                        interim_plan="Not in the restraint team until reassessed; can be the "
+                                     "person monitoring wellbeing",
+                    ))
+                    resit = _session_day(day + dt.timedelta(days=rng.randint(21, 42)), course)
+                    if resit < ctx.today and (not member.leaving_date
+                                              or resit <= member.leaving_date):
+                        resits[(code, resit)].append(Attendance(attendance.person, "competent"))
+                elif physical and roll < NOT_YET_COMPETENT_SHARE + EXCLUDED_SHARE:
+                    rows.append(OutcomeInput(
+                        staff_id=member.pk, outcome="excluded_health",
+                        occupational_health_checked=True,
+                        interim_plan="Referred to occupational health; no physical "
+                                     "interventions until cleared",
+                    ))
+                elif roll > 1 - ABSENT_SHARE and len(group) > 1:
+                    absent.append(member.pk)
+                    # Booked again on a class two weeks on, when there is one before today.
+                    again = _session_day(day + dt.timedelta(days=14), course)
+                    if again < ctx.today and (not member.leaving_date
+                                              or again <= member.leaving_date):
+                        resits[(code, again)].append(Attendance(attendance.person, "competent"))
+                else:
+                    rows.append(OutcomeInput(
+                        staff_id=member.pk, outcome="competent",
+                        theory_result="passed" if course.level != "bls" else "",
+                        occupational_health_checked=physical,
+                        adjustments="Back support; avoided floor-level holds"
+                        if physical and rng.random() < 0.04 else "",
+                    ))
+            if not rows:
+                continue
+            ward = group[0].person.ward_code
+            services.training_session_record(
+                actor=actor, organisation=ctx.organisation, now=_moment(day, rng),
+                data=SessionInput(
+                    course=code, held_on=day, trainer_name=rng.choice(TRAINERS),
+                    ward=ward if len({a.person.ward_code for a in group}) == 1 else "",
+                    location=rng.choice(["Training centre, Northgate Hospital",
+                                         "Riverside Centre seminar room"]),
+                    attendees=rows, absent=absent,
+                ),
+            )
+    # Resits whose day came after every class of that course still need their session.
+    for (code, day), attendees in sorted(resits.items()):
+        _record_classes(ctx, rng, actor, courses, {(code, day): attendees})
+

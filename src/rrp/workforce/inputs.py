@@ -1,0 +1,72 @@
+"""What the pages, the API and the CLI hand the workforce services: plain dataclasses, checked
+by the services before anything is written. Field names are the API contract."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from dataclasses import dataclass, field
+
+
+@dataclass
+class StaffInput:
+    staff_number: str
+    name: str
+    job_title: str
+    employment: str
+    grade: str = ""
+    qualified: bool = False
+    wards: list[str] = field(default_factory=list)  # ward codes
+    start_date: dt.date | None = None
+    leaving_date: dt.date | None = None
+    user_id: int | None = None
+
+
+@dataclass
+class CourseInput:
+    code: str
+    title: str
+    level: str
+    delivery: str = "face_to_face"
+    delivery_rationale: str = ""
+    duration_hours: decimal.Decimal | None = None
+    refresher_months: int = 12
+    certifying_body: str = ""
+    certificate_number: str = ""
+    certificate_valid_until: dt.date | None = None
+    withdrawn_on: dt.date | None = None
+
+
+@dataclass
+class OutcomeInput:
+    """One person's result in a course: one attendee of a session, or a record on its own."""
+
+    staff_id: int | None
+    outcome: str
+    theory_result: str = ""
+    occupational_health_checked: bool = False
+    adjustments: str = ""
+    competence_plan: str = ""
+    interim_plan: str = ""
+
+
+@dataclass
+class TrainingRecordInput(OutcomeInput):
+    """A record outside a session: e-learning completed, or a new starter's previous training
+    accepted as equivalent with its evidence (Use of Force Act s.5)."""
+
+    course: str = ""  # course code
+    completed_on: dt.date | None = None
+    equivalent_previous: bool = False
+    evidence: str = ""
+
+
+@dataclass
+class SessionInput:
+    course: str  # course code
+    held_on: dt.date | None
+    trainer_name: str
+    ward: str = ""  # ward code
+    location: str = ""
+    attendees: list[OutcomeInput] = field(default_factory=list)
+    absent: list[int] = field(default_factory=list)  # staff ids booked who did not attend

@@ -1,0 +1,270 @@
+"""The staff register, courses, training sessions and training records (Section 3 of the
+standard; 1.3, 1.8, 1.9, 2.1, 2.5.2.I-II; Use of Force Act s.5).
+
+Staff members are the people who work on the wards, whether or not they have an RRP account.
+Nothing here is deleted: a person who leaves gets a leaving date, a course that stops being
+taught a withdrawal date, and a training record recorded by mistake is marked "entered in
+error" with a reason, so the figures can always be explained down to the person and session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from rrp.core import limits
+from rrp.core.scoping import OrganisationScopedQuerySet
+from rrp.workforce import status as st
+
+
+class Employment(models.TextChoices):
+    """How a person works for the organisation (1.8.III: volunteers and peer support workers
+    with lived experience have inductions too; 1.9: bank and agency staff are shown apart)."""
+
+    PERMANENT = "permanent", "Permanent or fixed-term"
+    BANK = "bank", "Bank"
+    AGENCY = "agency", "Agency"
+    VOLUNTEER = "volunteer", "Volunteer"
+    PEER_SUPPORT = "peer_support", "Peer support worker (lived experience)"
+
+
+# Bank and agency staff are reported separately (standard 1.9.II); everyone else together.
+TEMPORARY = (Employment.BANK, Employment.AGENCY)
+
+
+class CourseLevel(models.TextChoices):
+    AWARENESS = "awareness", "Awareness"
+    PREVENTION = "prevention", "Prevention and de-escalation (no physical skills)"
+    PHYSICAL = "physical", "Physical skills"
+    SPECIALIST = "specialist", (
+        "Specialist (seclusion, mechanical restraint, rapid tranquillisation, high secure)"
+    )
+    BLS = "bls", "Basic life support"
+    ILS = "ils", "Immediate life support"
+
+
+# Courses whose physical content needs the occupational health checklist first (3.4.2.XIV).
+PHYSICAL_LEVELS = (CourseLevel.PHYSICAL, CourseLevel.SPECIALIST)
+
+
+class Delivery(models.TextChoices):
+    FACE_TO_FACE = "face_to_face", "Face to face"
+    E_LEARNING = "e_learning", "E-learning"
+
+
+class Outcome(models.TextChoices):
+    COMPETENT = st.COMPETENT, "Competent"
+    NOT_YET_COMPETENT = "not_yet_competent", "Not yet competent"
+    EXCLUDED_HEALTH = "excluded_health", "Excluded on health grounds"
+
+
+class TheoryResult(models.TextChoices):
+    PASSED = "passed", "Passed"
+    NOT_PASSED = "not_passed", "Not passed"
+    NOT_ASSESSED = "not_assessed", "No theory test on this course"
+
+
+class StaffMember(models.Model):
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    staff_number = models.CharField(
+        max_length=20, help_text="The employee number in the national staff record (ESR)"
+    )
+    name = models.CharField(max_length=limits.NAME)
+    job_title = models.CharField(max_length=limits.JOB_TITLE)
+    grade = models.CharField("grade or band", max_length=40, blank=True)
+    qualified = models.BooleanField(
+        "registered professional", default=False,
+        help_text="A registered nurse, doctor or allied health professional (ILS, 2.5.2.II)",
+    )
+    employment = models.CharField(max_length=16, choices=Employment.choices)
+    wards = models.ManyToManyField("organisations.Ward", blank=True, related_name="+")
+    start_date = models.DateField(null=True, blank=True)
+    leaving_date = models.DateField(
+        null=True, blank=True, help_text="The last day they work here: the register keeps them"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text="Their RRP account, if they have one",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "staff_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "staff_number"], name="staff_number_unique_in_org"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "user"], condition=models.Q(user__isnull=False),
+                name="staff_one_account_once_in_org",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.staff_number})"
+
+    def works_on(self, day: dt.date) -> bool:
+        """On the register that day: started (or no start date known) and not yet left."""
+        started = self.start_date is None or self.start_date <= day
+        return started and (self.leaving_date is None or self.leaving_date >= day)
+
+    @property
+    def is_temporary(self) -> bool:
+        return self.employment in TEMPORARY
+
+    @property
+    def description(self) -> str:
+        """Name, job title and grade in one line, as a picker or a list shows a person."""
+        return ", ".join(p for p in (self.name, self.job_title, self.grade) if p)
+
+
+class Course(models.Model):
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    code = models.CharField(max_length=limits.CODE)
+    title = models.CharField(max_length=limits.NAME)
+    level = models.CharField(max_length=16, choices=CourseLevel.choices)
+    delivery = models.CharField(
+        max_length=16, choices=Delivery.choices, default=Delivery.FACE_TO_FACE
+    )
+    # standard 3.1: what is taught by e-learning needs a clear rationale for that approach.
+    delivery_rationale = models.TextField("why it is taught this way", blank=True)
+    duration_hours = models.DecimalField(
+        "duration (hours)", max_digits=5, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    # Use of Force Act s.5 and the RRN standards: refresher training at regular intervals,
+    # at least yearly for restrictive intervention content.
+    refresher_months = models.PositiveSmallIntegerField(
+        default=12, validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
+    # RRN Training Standards certification by a UKAS-accredited body (usually for 3 years).
+    certifying_body = models.CharField(max_length=limits.NAME, blank=True)
+    certificate_number = models.CharField(max_length=60, blank=True)
+    certificate_valid_until = models.DateField(null=True, blank=True)
+    withdrawn_on = models.DateField(
+        null=True, blank=True, help_text="No longer taught from this day: records stay"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code"], name="course_code_unique_in_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title}"
+
+    @property
+    def rrn_certified(self) -> bool:
+        return bool(self.certifying_body and self.certificate_valid_until)
+
+    def is_taught_on(self, day: dt.date) -> bool:
+        return self.withdrawn_on is None or self.withdrawn_on > day
+
+
+class TrainingSession(models.Model):
+    """One class of a course on one day, recorded once for everyone who was booked on it."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions")
+    held_on = models.DateField()
+    trainer_name = models.CharField(max_length=limits.NAME)
+    ward = models.ForeignKey(
+        "organisations.Ward", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The ward it was held on, or the ward it was for",
+    )
+    location = models.CharField(max_length=limits.NAME, blank=True)
+    absent = models.ManyToManyField(
+        StaffMember, blank=True, related_name="+", help_text="Booked but did not attend"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["organisation", "held_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.course.code} on {self.held_on}"
+
+    @property
+    def where(self) -> str:
+        return ", ".join(p for p in (self.ward.name if self.ward else "", self.location) if p)
+
+
+class TrainingRecord(models.Model):
+    """One person's outcome in one course on one day: from a session, or previous training
+    accepted as equivalent for a new starter (Use of Force Act s.5)."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="records")
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="records")
+    session = models.ForeignKey(
+        TrainingSession, null=True, blank=True, on_delete=models.PROTECT, related_name="records"
+    )
+    completed_on = models.DateField()
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    theory_result = models.CharField(max_length=16, choices=TheoryResult.choices, blank=True)
+    occupational_health_checked = models.BooleanField(
+        "occupational health checklist completed", default=False
+    )  # 3.4.2.XIV
+    adjustments = models.TextField(blank=True)  # 3.4.2.XV
+    # 3.4.2.XXXIX: a written plan to reach competence and an interim management plan.
+    competence_plan = models.TextField(blank=True)
+    interim_plan = models.TextField("interim management plan", blank=True)
+    equivalent_previous = models.BooleanField(
+        "previous training accepted as equivalent", default=False
+    )
+    evidence = models.TextField(blank=True, help_text="What shows the previous training")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    entered_in_error_at = models.DateTimeField(null=True, blank=True)
+    entered_in_error_reason = models.TextField(blank=True)
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-completed_on", "-pk"]
+        indexes = [
+            models.Index(fields=["organisation", "course", "completed_on"]),
+            models.Index(fields=["staff", "course"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course.code} for {self.staff} on {self.completed_on}"
+
+    @property
+    def is_entered_in_error(self) -> bool:
+        return self.entered_in_error_at is not None
+
+    @property
+    def expires_on(self) -> dt.date | None:
+        if self.outcome != Outcome.COMPETENT:
+            return None
+        return st.expiry(self.completed_on, self.course.refresher_months)
