@@ -259,7 +259,8 @@ def _query(database: str, url: str, server: Any, sql: str, params: tuple[Any, ..
     if database == "sqlite":
         with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite:///"), timeout=60)) as db:
             return db.execute(sql.replace("%s", "?"), params).fetchone()[0]
-    with server.connect(url.rsplit("/", 1)[1]) as db:
+    dbname = url.split("?", 1)[0].rsplit("/", 1)[1]  # postgres://user@:port/NAME?host=...
+    with server.connect(dbname) as db:
         return db.execute(sql, params).fetchone()[0]
 
 
@@ -405,6 +406,7 @@ def run(databases: list[str], server: Any, workdir: Path, *, get_seconds: float 
         for error in sorted(set(writes.errors))[:5]:
             print(f"    {error}", flush=True)
         rows += rows_for(database, result)
+        print(table(rows_for(database, result)), flush=True)
     return rows
 
 
