@@ -104,6 +104,27 @@ def test_a_burst_of_writes_on_one_ward_waits_as_one_job(
     assert _queued_drawings() == [[organisation.pk, [oak_march.pk]]]
 
 
+def test_writes_on_several_wards_wait_as_one_job_for_them_all(
+    oak_march: Any, organisation: Any, patient: Any, record: Any, settings: Any,
+    make_ward: Any, django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    settings.RRP_DRAW_AHEAD = True
+    ash, elm = make_ward("ASH", "Ash Ward"), make_ward("ELM", "Elm Ward")
+    for ward in (ash, oak_march, elm, ash):
+        with time_machine.travel(NOW, tick=False), \
+                django_capture_on_commit_callbacks(execute=True):
+            record(ward, patient, "2026-11-14 09:00", [("07", 0, 5)])
+    assert _queued_drawings() == [[organisation.pk, sorted([oak_march.pk, ash.pk, elm.pk])]]
+    # Once a worker has claimed it, a new change gets a job of its own (the running one has
+    # its wards already).
+    DBTaskResult.objects.update(status="RUNNING")
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+        record(oak_march, patient, "2026-11-14 11:00", [("07", 0, 5)])
+    assert _queued_drawings() == [[organisation.pk, [oak_march.pk]]]
+
+
 def test_the_job_draws_what_the_reader_then_finds(
     oak_march: Any, organisation: Any, settings: Any, client_as: Any,
 ) -> None:

@@ -8,8 +8,9 @@ this module moves the drawing off the reader's path:
 * `after_change` listens to rrp.analytics.signals.summaries_marked_dirty, sent in the writer's
   transaction for every change the summaries must catch up with (the summaries themselves
   know nothing of drawing). When the transaction commits it queues the job
-  rrp.analytics.jobs.draw_after_change for the organisation and the changed ward, once while
-  it waits however many writes arrive (rrp.jobs.queue.enqueue).
+  rrp.analytics.jobs.draw_after_change for the organisation and the changed ward: one job
+  waits per organisation however many writes arrive, each adding its ward to it
+  (rrp.jobs.queue.enqueue_merged).
 * `rrp worker` runs the job: it catches the summaries up and draws every chart of the default
   organisation dashboard and of the changed wards' dashboards, as the treating team sees them
   (exact figures) and as everyone else does (small numbers hidden).
@@ -89,7 +90,8 @@ def draw_specs(specs: Iterable[dict[str, Any]]) -> int:
 def after_change(sender: Any, marker: SummaryDirty, **kwargs: Any) -> None:
     """In the writer's transaction: once it commits (never if it rolls back), queue the
     organisation's charts (and its changed ward's) to be drawn by `rrp worker`. The job is
-    queued once per organisation and ward while it waits, however many writes arrive."""
+    queued once per organisation while it waits, however many writes arrive: each adds its
+    ward to the waiting job (rrp.jobs.queue.enqueue_merged)."""
     if not settings.RRP_DRAW_AHEAD:
         return
     organisation_id = marker.organisation_id
@@ -101,7 +103,7 @@ def after_change(sender: Any, marker: SummaryDirty, **kwargs: Any) -> None:
 
     def enqueue() -> None:
         wards = wards_of(organisation_id, [incident_id]) if incident_id is not None else set()
-        queue.enqueue(jobs.draw_after_change, organisation_id, sorted(wards))
+        queue.enqueue_merged(jobs.draw_after_change, organisation_id, sorted(wards))
 
     transaction.on_commit(enqueue)
 
@@ -114,7 +116,8 @@ def after_month_end(sender: Any, organisation_id: int, **kwargs: Any) -> None:
     """A month has ended (noticed by the first read after it): every dashboard's period moved
     on, so draw them all ahead for the readers after this one."""
     if settings.RRP_DRAW_AHEAD:
-        queue.enqueue_on_commit(jobs.draw_after_change, organisation_id, [EVERY_WARD])
+        transaction.on_commit(
+            lambda: queue.enqueue_merged(jobs.draw_after_change, organisation_id, [EVERY_WARD]))
 
 
 def wards_of(organisation: Any, incident_ids: Iterable[int]) -> set[int]:

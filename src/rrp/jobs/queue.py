@@ -71,6 +71,27 @@ def enqueue(task: Task[Any, Any], *args: Any) -> bool:
     return True
 
 
+def enqueue_merged(task: Task[Any, Any], key: int, items: list[int]) -> bool:
+    """Queue task(key, items), or add `items` to the one already waiting for `key`: one job
+    per key however many changes arrive (the charts of every ward an organisation changed,
+    drawn once, not once per ward). True when a new job was queued."""
+    for job in DBTaskResult.objects.filter(
+        status=READY, task_path=task.module_path, args_kwargs__args__0=key,
+    ).order_by("pk")[:1]:
+        waiting_items = job.args_kwargs["args"][1]
+        merged = sorted(set(waiting_items) | set(items))
+        if merged == waiting_items:
+            return False
+        # Only while it still waits: a worker that claimed it meanwhile runs the old items,
+        # and the new ones get a job of their own below.
+        if DBTaskResult.objects.filter(pk=job.pk, status=READY).update(
+            args_kwargs={"args": [key, merged], "kwargs": {}}
+        ):
+            return False
+    task.enqueue(key, sorted(set(items)))
+    return True
+
+
 def enqueue_on_commit(task: Task[Any, Any], *args: Any) -> None:
     """Queue the job once the current transaction commits (at once outside one)."""
     transaction.on_commit(lambda: enqueue(task, *args))
