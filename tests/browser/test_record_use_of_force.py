@@ -1,10 +1,13 @@
 """Recording a use of force in a real browser, at the end of a shift.
 
-Given a nurse signed in with a patient on her ward, when she records a restraint - prone for
-4 minutes, then supine for 6, three staff, no injury - and submits it, then the incident page
-shows the timeline of the interventions and the duties that follow (the medical review due
-within the hour...), and the ward's duties page lists them. Every fill, choice, tick and click
-is counted: the target is fewer than 40. Every page visited passes the accessibility check.
+Given a nurse signed in with a patient on her ward and her ward's team on the staff register,
+when she records a restraint - prone for 4 minutes, then supine for 6, three staff picked from
+the register, no injury - and submits it, then the incident page shows the timeline of the
+interventions and the duties that follow (the medical review due within the hour...), each
+person's training on the day with a note for the one who held the patient out of date in
+physical skills (issue 13), and the ward's duties page lists them. Every fill, choice, tick and
+click is counted: the target is fewer than 40. Every page visited passes the accessibility
+check.
 """
 
 from __future__ import annotations
@@ -71,22 +74,43 @@ def oak_ward(transactional_db: None, make_ward: Callable[..., Any]) -> Any:
 @pytest.fixture
 def nurse_with_patient(
     ward_clock: None, oak_ward: Any, organisation: Any, make_patient: Callable[..., Any],
-    make_admission: Callable[..., Any], client_for: Callable[..., Any], page: Page,
-    live_server: Any,
+    make_admission: Callable[..., Any], make_ward: Callable[..., Any],
+    client_for: Callable[..., Any], page: Page, live_server: Any,
 ) -> Any:
-    """Ada Okafor, staff nurse on Oak Ward, signed in; Jo Bloggs (P1001) on her ward; two
-    colleagues on the ward with her."""
+    """Ada Okafor, staff nurse on Oak Ward, signed in; Jo Bloggs (P1001) on her ward. On the
+    staff register: Ada (linked to her account) and two of Oak Ward's team with no RRP account,
+    Ali Khan (physical skills ran out in June) and Kim Ode (in date); and Sam Ash on another
+    ward, listed after Oak Ward's team."""
     from rrp.organisations.services import user_add
+    from rrp.workforce import services as workforce
+    from rrp.workforce.inputs import CourseInput, StaffInput, TrainingRecordInput
 
-    def colleague(username: str, full_name: str, job_title: str) -> Any:
-        return user_add(
-            actor=Actor(user=None, via="cli"), username=username, organisation=organisation,
-            role="ward_staff", full_name=full_name, job_title=job_title, home_ward=oak_ward,
-        )
+    system = Actor(user=None, via="cli")
+    nurse = user_add(
+        actor=system, username="ada", organisation=organisation, role="ward_staff",
+        full_name="Ada Okafor", job_title="Staff nurse, band 5", home_ward=oak_ward,
+    )
+    workforce.course_create(actor=system, organisation=organisation, data=CourseInput(
+        code="RRN-L2", title="Physical skills", level="physical"))
 
-    nurse = colleague("ada", "Ada Okafor", "Staff nurse, band 5")
-    colleague("ali", "Ali Khan", "Healthcare assistant, band 3")
-    colleague("kim", "Kim Ode", "Staff nurse, band 5")
+    def on_register(number: str, name: str, job_title: str, grade: str, wards: list[str],
+                    trained_on: dt.date, user_id: int | None = None) -> None:
+        member = workforce.staff_member_create(actor=system, organisation=organisation,
+                                               data=StaffInput(
+            staff_number=number, name=name, job_title=job_title, grade=grade,
+            employment="permanent", wards=wards, user_id=user_id))
+        workforce.training_record_create(actor=system, organisation=organisation,
+                                         data=TrainingRecordInput(
+            staff_id=member.pk, course="RRN-L2", completed_on=trained_on, outcome="competent",
+            occupational_health_checked=True))
+
+    on_register("E1001", "Ada Okafor", "Staff nurse", "Band 5", ["OAK"], dt.date(2026, 4, 1),
+                user_id=nurse.pk)
+    on_register("E1002", "Ali Khan", "Healthcare assistant", "Band 3", ["OAK"],
+                dt.date(2025, 6, 1))
+    on_register("E1003", "Kim Ode", "Staff nurse", "Band 5", ["OAK"], dt.date(2026, 5, 1))
+    make_ward(code="ASH", name="Ash Ward")
+    on_register("E1004", "Sam Ash", "Staff nurse", "Band 6", ["ASH"], dt.date(2026, 5, 1))
     patient = make_patient(local_id="P1001", given_name="Jo", family_name="Bloggs")
     make_admission(patient, oak_ward, admitted_on=dt.date(2026, 9, 1))
     session = client_for(nurse, organisation).cookies["sessionid"].value
@@ -119,10 +143,19 @@ def test_a_nurse_records_a_restraint_in_under_forty_interactions(
     checked(page)
     act.click(page.get_by_role("button", name="Record a use of force"), "Record a use of force")
     checked(page)
-    # The ward (hers) and the date (today) are already filled in, and so is her own row.
+    # The ward (hers) and the date (today) are already filled in, and so is her own row, from
+    # her entry on the staff register.
     expect(page.get_by_label("Ward", exact=True)).to_have_value("OAK")
     expect(page.get_by_label("Day", exact=True)).to_have_value("5")
-    expect(person_row(page, 1).get_by_label("Job title")).to_have_value("Staff nurse, band 5")
+    expect(person_row(page, 1).get_by_label("Name", exact=True).locator("option:checked")
+           ).to_have_text("Ada Okafor, Staff nurse, Band 5")
+    # Oak Ward's usual team comes first in the list, then everyone else on the register.
+    groups = person_row(page, 2).get_by_label("Name", exact=True).locator("optgroup")
+    expect(groups.first).to_have_attribute("label", "On Oak Ward")
+    expect(groups.first.locator("option")).to_have_text([
+        "Ada Okafor, Staff nurse, Band 5", "Ali Khan, Healthcare assistant, Band 3",
+        "Kim Ode, Staff nurse, Band 5"])
+    expect(groups.nth(1).locator("option")).to_have_text(["Sam Ash, Staff nurse, Band 6"])
 
     act.choose(page.get_by_label("Patient", exact=True), label="P1001 – Jo Bloggs")
     act.choose(force_row(page, 1).get_by_label("Type or position"), label="Prone (face down)")
@@ -146,17 +179,17 @@ def test_a_nurse_records_a_restraint_in_under_forty_interactions(
               .get_by_label("No", exact=True), "not in the care plan")
     act.choose(person_row(page, 1).get_by_label("What they did"),
                label="Team lead, giving instructions")
+    # One choice per person from the register: name, job title and grade together.
     act.choose(person_row(page, 2).get_by_label("Name", exact=True),
-               label="Ali Khan (Healthcare assistant, band 3, Oak Ward)")
+               label="Ali Khan, Healthcare assistant, Band 3")
     act.choose(person_row(page, 2).get_by_label("What they did"),
                label="Supporting the head and monitoring the airway")
     act.choose(person_row(page, 3).get_by_label("Name", exact=True),
-               label="Kim Ode (Staff nurse, band 5, Oak Ward)")
+               label="Kim Ode, Staff nurse, Band 5")
     act.choose(person_row(page, 3).get_by_label("What they did"),
                label="Monitoring physical and psychological wellbeing")
-    # Choosing a colleague brings their job title from their account.
-    expect(person_row(page, 2).get_by_label("Job title")).to_have_value(
-        "Healthcare assistant, band 3")
+    # Choosing a colleague brings their job title from the register.
+    expect(person_row(page, 2).get_by_label("Job title")).to_have_value("Healthcare assistant")
     act.click(question(page, "Did the patient die or suffer a serious injury as a result?")
               .get_by_label("No", exact=True), "no death or serious injury")
     act.click(question(page, "Was anyone injured?").get_by_label("No", exact=True),
@@ -184,7 +217,19 @@ def test_a_nurse_records_a_restraint_in_under_forty_interactions(
     expect(medical).to_contain_text("by 14:20")
     expect(medical).to_contain_text("Due soon")
     expect(timeline).to_contain_text("Physical observations within 1 hour of restraint ending")
-    expect(page.get_by_text("Kim Ode")).to_be_visible()
+    staff = page.get_by_role("table", name="Staff involved and what each did")
+    expect(staff.get_by_role("row").nth(2)).to_contain_text("Ali Khan")
+    expect(staff.get_by_role("row").nth(2)).to_contain_text(
+        "RRN-L2 Physical skills: expired (ran out 1 June 2026)")
+    expect(staff.get_by_role("row").nth(3)).to_contain_text(
+        "RRN-L2 Physical skills: in date (to 1 May 2027)")
+    # Ali held the head and airway out of date: noted, and the record was saved all the same.
+    expect(page.get_by_role("heading",
+                            name="Ali Khan was not in date in physical skills training")
+           ).to_be_visible()
+    expect(page.get_by_text("Kim Ode was not in date")).to_have_count(0)
+    incident.refresh_from_db()
+    assert [s.staff_member is not None for s in incident.staff.all()] == [True, True, True]
 
     # And the ward's duties page lists them, soonest first
     page.get_by_role("navigation").get_by_role("link", name="Uses of force").click()

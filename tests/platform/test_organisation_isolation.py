@@ -49,7 +49,7 @@ class OtherProvider:
             self.organisation.name, self.organisation.ods_code, self.ward.code, self.ward.name,
             self.patient.local_id, self.patient.given_name, self.patient.family_name,
             self.patient.nhs_number, "903 018 4957", self.member_username,
-            "Bravo Secret Nurse", "BSTAFF1", "BXCOURSE",
+            "Bravo Secret Nurse", "BSTAFF1", "BXCOURSE", "Bravo secret content",
         ]
 
     def once(self, name: str, make: Callable[[], Any]) -> Any:
@@ -208,6 +208,24 @@ class OtherProvider:
     def training_record(self) -> Any:
         return self.staff_member().records.get()
 
+    def needs_analysis(self) -> Any:
+        """B's draft training needs analysis with one requirement (issue 13, standard 3.4)."""
+
+        def make() -> Any:
+            from rrp.workforce import services
+            from rrp.workforce.inputs import TnaInput, TnaRequirementInput
+
+            course = self.training_record().course
+            analysis = services.tna_create(
+                actor=self.actor, organisation=self.organisation,
+                data=TnaInput(content="Bravo secret content"),
+            )
+            services.tna_requirement_add(actor=self.actor, analysis=analysis,
+                                         data=TnaRequirementInput(course=course.code))
+            return analysis
+
+        return self.once("needs_analysis", make)
+
 
 # Which of organisation B's objects fills each URL parameter. The most specific key wins:
 # "namespace:segment:parameter" (segment: the path part just before the parameter), then
@@ -233,6 +251,8 @@ FILLS: dict[str, Callable[[OtherProvider], Any]] = {
     "course_code": lambda b: b.training_record().course.code,
     "session_id": lambda b: b.training_record().session_id,
     "record_id": lambda b: b.training_record().pk,
+    "tna_id": lambda b: b.needs_analysis().pk,
+    "requirement_id": lambda b: b.needs_analysis().requirements.get().pk,
     # Not records of B: a statement in B's cycle (the catalogue is shared) and an export format.
     "ref": lambda b: b.assessment().statement.ref,
     "fmt": lambda b: "csv",

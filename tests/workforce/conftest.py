@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from rrp.audit.services import Actor
 from rrp.workforce import services
@@ -111,3 +112,53 @@ def trainer(make_user: Callable[..., Any]) -> Any:
 @pytest.fixture
 def trainer_client(client_for: Callable[..., Any], trainer: Any, organisation: Any) -> Any:
     return client_for(trainer, organisation)
+
+
+@pytest.fixture
+def lead(make_user: Callable[..., Any]) -> Any:
+    """The restrictive practice lead: the executive lead who signs off the TNA (3.4.II)."""
+    return make_user("rrp_lead", username="lee_lead", full_name="Lee Lead")
+
+
+@pytest.fixture
+def lead_client(client_for: Callable[..., Any], lead: Any, organisation: Any) -> Any:
+    return client_for(lead, organisation)
+
+
+TNA_TEXT = {
+    "risks": "Violence to others on Oak Ward; prone restraint used",
+    "content": "Prevention and de-escalation for everyone; physical skills for ward staff",
+    "learning_outcomes": "3.1 I-XV mapped in the course handbook",
+    "competence_testing": "Observed practice and a written test",
+    "physical_rationale": "Standing and seated holds: most restraints on the wards",
+    "sub_specialty": "None identified this year",
+}
+
+
+@pytest.fixture
+def make_tna(actor: Actor, organisation: Any, lead: Any, clock: Any) -> Callable[..., Any]:
+    """make_tna([TnaRequirementInput(...)], state="in_force"|"agreed"|"draft",
+    service_type="", **text): a TNA through the services, signed off by `lead`."""
+    from rrp.workforce.inputs import TnaAgreementInput, TnaInput
+
+    def make(rows: list[Any], state: str = "in_force", service_type: str = "",
+             organisation: Any = organisation, **text: str) -> Any:
+        analysis = services.tna_create(
+            actor=actor, organisation=organisation,
+            data=TnaInput(service_type=service_type, **{**TNA_TEXT, **text}),
+        )
+        for row in rows:
+            services.tna_requirement_add(actor=actor, analysis=analysis, data=row)
+        if state in ("agreed", "in_force"):
+            services.tna_record_agreement(
+                actor=actor, analysis=analysis,
+                data=TnaAgreementInput(training_provider="Calm Training Ltd",
+                                       agreed_by="Pat Provider, senior trainer",
+                                       agreed_on=timezone.localdate()),
+            )
+        if state == "in_force":
+            services.tna_sign_off(actor=Actor(user=lead), analysis=analysis)
+        analysis.refresh_from_db()
+        return analysis
+
+    return make

@@ -11,6 +11,12 @@ Request bodies are strict about their shape (rrp.api.schemas: only the names the
 values, every text and list with a maximum) and lenient about what is missing, so the services
 can report every problem of substance at once by field path (a missing start, an end before
 the start, an unknown code...) rather than stopping at the first.
+
+Staff (issue 13; the names are a contract): `staff[].staff_id` names an entry on the staff
+register, whose name, job title and grade are then used; another organisation's entry or
+someone who had left before the day is a 422 on `staff.N.staff_id`. Someone not on the register
+is sent with `name` and `job_title`. `GET /api/v1/incidents/{id}` shows each involvement's
+`training_on_the_day`, kept as it was when the record was saved (null when not on the register).
 """
 
 
@@ -97,6 +103,11 @@ class InterventionIn(Body):
 
 
 class StaffIn(Body):
+    staff_id: Id | None = Field(
+        None, description="Their entry on the staff register (GET /api/v1/staff/{id}): name, "
+        "job title and grade are then taken from it and need not be sent. Leave it out for "
+        "someone not on the register, and send name and job_title",
+    )
     name: Name = ""
     job_title: JobTitle = ""
     grade: Text = Field("", max_length=40)
@@ -272,6 +283,15 @@ class InterventionOut(Schema):
     prone_reason: str = Field(description="Why prone restraint was used; empty for other types")
 
 
+class TrainingOnTheDayOut(Schema):
+    course: str = Field(description="The course code")
+    title: str
+    level: str = Field(description="awareness, prevention, physical, specialist, bls or ils")
+    required: bool = Field(description="Whether the person needed the course that day")
+    status: str = Field(description="in_date, expiring, expired or never, on the day")
+    expires_on: dt.date | None = Field(description="The last day in date, if ever trained")
+
+
 class StaffOut(Schema):
     name: str
     job_title: str
@@ -279,6 +299,11 @@ class StaffOut(Schema):
     role: str
     user_id: int | None
     injured: bool
+    staff_id: int | None = Field(description="Their staff register entry, if on the register")
+    training_on_the_day: list[TrainingOnTheDayOut] | None = Field(
+        description="Their training on the day of the incident, kept as it was when the record "
+        "was saved (standard 1.5.V); null for someone not on the staff register"
+    )
 
 
 class OtherPersonOut(Schema):
@@ -679,7 +704,8 @@ def _intervention_input(item: InterventionIn) -> InterventionInput:
 
 def _staff_input(item: StaffIn) -> StaffInput:
     return StaffInput(name=item.name, job_title=item.job_title, role=item.role.strip(),
-                      grade=item.grade.strip(), user_id=item.user_id, injured=item.injured)
+                      grade=item.grade.strip(), user_id=item.user_id, injured=item.injured,
+                      staff_id=item.staff_id)
 
 
 def _other_input(item: OtherPersonIn) -> OtherPersonInput:

@@ -123,6 +123,14 @@ class StaffRole(models.TextChoices):
 
 NO_FORCE_ROLES = frozenset({StaffRole.OBSERVER, StaffRole.MONITORING})
 
+# The roles that apply or direct a physical technique, which physical skills training teaches
+# (standard 3.4.2; 1.5.V asks whether the staff who held the patient were trained): the holds
+# themselves, and the team lead who directs them. Giving medication, monitoring wellbeing,
+# observing and "other" are not a physical technique.
+PHYSICAL_HOLD_ROLES = frozenset(
+    {StaffRole.LEAD, StaffRole.HEAD_AIRWAY, StaffRole.UPPER_LIMBS, StaffRole.LOWER_LIMBS}
+)
+
 
 class OtherPersonKind(models.TextChoices):
     POLICE = "police", "Police"

@@ -459,6 +459,18 @@ class Member:
     home_ward_id: int | None
 
 
+# A person picked from the staff register is sent as "staff:<id>"; an RRP account that is not
+# on the register as its user id, as before the register existed.
+REGISTER_PREFIX = "staff:"
+
+
+def register_choice(value: str) -> int | None:
+    """The staff register id a choice names, None for an account or nothing."""
+    if value.startswith(REGISTER_PREFIX) and value[len(REGISTER_PREFIX):].isdigit():
+        return int(value[len(REGISTER_PREFIX):])
+    return None
+
+
 def members_of(organisation: Any) -> list[Member]:
     """Everyone with a clinical role, once each, with the job title on their account."""
     people: dict[int, Member] = {}
@@ -569,9 +581,21 @@ class IncidentRecording:
                 (str(p.pk), patient_label(p, with_name=can_see_names)) for p in on_ward
             ],
         )
-        self.members = members_of(organisation)
-        self.member_by_id = {m.user_id: m for m in self.members}
-        member_choices = [(str(m.user_id), m.name) for m in self.members]
+        from rrp.workforce.selectors import register_for_recording  # workforce: no incidents
+
+        # Issue 13: people are picked from the staff register as it stood on the day, the
+        # ward's usual team first. Accounts linked to a register entry are offered once, as
+        # that entry; other clinical accounts stay in the list as before.
+        self.team, self.register_rest = register_for_recording(organisation, self.day, self.ward)
+        self.register_by_id = {p.pk: p for p in [*self.team, *self.register_rest]}
+        linked = {p.user_id for p in self.register_by_id.values() if p.user_id is not None}
+        self.all_members = members_of(organisation)
+        self.member_by_id = {m.user_id: m for m in self.all_members}
+        self.members = [m for m in self.all_members if m.user_id not in linked]
+        member_choices = [
+            *((f"{REGISTER_PREFIX}{p.pk}", p.description) for p in self.register_by_id.values()),
+            *((str(m.user_id), m.name) for m in self.members),
+        ]
 
         def rows(form_class: type[QuietForm], name: str, count: int, **extra: Any) -> list[Any]:
             initials = rows_initial[name]
@@ -607,25 +631,37 @@ class IncidentRecording:
         ]
 
     def member_options(self) -> list[tuple[str, list[tuple[str, str, dict[str, str]]]]]:
-        """People on the chosen ward first: the ones most likely to have been there."""
+        """People on the chosen ward first: the ones most likely to have been there. From the
+        staff register, the ward's usual team (staff whose wards include it); from accounts not
+        on the register, those whose home ward it is. Each option is one person: name, job title
+        and grade, so two people who share a name are told apart."""
 
         ward_names = {w.pk: w.name for w in self.wards}
+        Option = tuple[str, str, str, dict[str, str]]  # sort name, value, label, attributes
 
-        def option(member: Member) -> tuple[str, str, dict[str, str]]:
-            # Two people may share a name (two Connor Hughes): their job title and usual ward
-            # tell them apart in the list.
+        def account(member: Member) -> Option:
             known = [member.job_title, ward_names.get(member.home_ward_id or 0, "")]
             about = ", ".join(part for part in known if part)
             label = f"{member.name} ({about})" if about else member.name
-            return str(member.user_id), label, {"data-job-title": member.job_title}
+            return member.name, str(member.user_id), label, {"data-job-title": member.job_title}
 
-        here = [m for m in self.members if self.ward and m.home_ward_id == self.ward.pk]
-        rest = [m for m in self.members if m not in here]
+        def on_register(person: Any) -> Option:
+            return (person.name, f"{REGISTER_PREFIX}{person.pk}", person.description,
+                    {"data-job-title": person.job_title})
+
+        def listed(options: list[Option]) -> list[tuple[str, str, dict[str, str]]]:
+            return [(value, label, attrs) for _, value, label, attrs in
+                    sorted(options, key=lambda o: o[0].casefold())]
+
+        here_accounts = [m for m in self.members if self.ward and m.home_ward_id == self.ward.pk]
+        here = [*map(on_register, self.team), *map(account, here_accounts)]
+        rest = [*map(on_register, self.register_rest),
+                *(account(m) for m in self.members if m not in here_accounts)]
         if not here:
-            return [("Staff", [option(m) for m in rest])]
+            return [("Staff", listed(rest))]
         return [
-            (f"On {self.ward.name if self.ward else 'this ward'}", [option(m) for m in here]),
-            ("Everyone else", [option(m) for m in rest]),
+            (f"On {self.ward.name if self.ward else 'this ward'}", listed(here)),
+            ("Everyone else", listed(rest)),
         ]
 
     # -- initial values ---------------------------------------------------------------------
@@ -645,8 +681,13 @@ class IncidentRecording:
             ward = next((w for w in self.wards if w.code == ward_code), None) if ward_code else None
             ward = ward or home_ward_of(self.user, self.organisation)
             me = next((m for m in members_of(self.organisation) if m.user_id == self.user.pk), None)
-            if me is not None:
+            mine = self._own_register_entry()
+            if mine is not None:
                 # Whoever records was usually there: their own row is ready, role still to choose.
+                rows["staff"].append(
+                    {"member": f"{REGISTER_PREFIX}{mine.pk}", "job_title": mine.job_title}
+                )
+            elif me is not None:
                 rows["staff"].append({"member": str(me.user_id), "job_title": me.job_title})
             return {
                 "ward": ward.code if ward else "",
@@ -677,6 +718,14 @@ class IncidentRecording:
                     row["ended_on"] = f"{end_local.day}/{end_local.month}/{end_local.year}"
             rows["interventions"].append(row)
         for person in source.staff:
+            if person.staff_id is not None:
+                rows["staff"].append({
+                    "member": f"{REGISTER_PREFIX}{person.staff_id}",
+                    "job_title": person.job_title,
+                    "role": person.role,
+                    "injured": person.injured,
+                })
+                continue
             rows["staff"].append(
                 {
                     "member": str(person.user_id) if person.user_id else "",
@@ -722,6 +771,14 @@ class IncidentRecording:
             if name in source.draft_answers:
                 main[name] = source.draft_answers[name]
         return main, rows
+
+    def _own_register_entry(self) -> Any:
+        """The register entry linked to the account of whoever records, if on it that day."""
+        from rrp.workforce.selectors import current_staff
+
+        if not getattr(self.user, "pk", None):
+            return None
+        return current_staff(self.organisation, self.today).filter(user=self.user).first()
 
     # -- reading and checking ---------------------------------------------------------------
 
@@ -900,7 +957,12 @@ class IncidentRecording:
         result = []
         for row in used:
             data = row.cleaned_data
-            member = self.member_by_id.get(int(data["member"])) if data.get("member") else None
+            chosen = data.get("member") or ""
+            staff_id = register_choice(chosen)
+            if staff_id is not None:
+                result.append(self._register_person(row, staff_id, data))
+                continue
+            member = self.member_by_id.get(int(chosen)) if chosen.isdigit() else None
             typed = (data.get("name") or "").strip()
             if member is not None and typed:
                 row.add_error(
@@ -927,6 +989,30 @@ class IncidentRecording:
                 )
             )
         return result
+
+    def _register_person(
+        self, row: StaffRowForm, staff_id: int, data: dict[str, Any]
+    ) -> StaffInput:
+        """Someone picked from the staff register: named, with job title and grade, from their
+        entry (the services fill them in again from the register whatever the form says)."""
+        person = self.register_by_id[staff_id]  # the choice was one of these
+        if (data.get("name") or "").strip():
+            row.add_error("name", "Choose the person from the list or type their name, not both")
+        linked = person.user_id if person.user_id in self.member_by_id else None
+        return StaffInput(
+            name=person.name, job_title=person.job_title, role=data.get("role") or "",
+            grade=person.grade, user_id=linked, injured=bool(data.get("injured")),
+            staff_id=staff_id,
+        )
+
+    def typed_staff(self) -> list[tuple[int, str]]:
+        """(register id, role) of each person picked from the register so far, unchecked."""
+        picked = []
+        for row in self.staff:
+            staff_id = register_choice(row.raw("member"))
+            if staff_id is not None and staff_id in self.register_by_id:
+                picked.append((staff_id, row.raw("role")))
+        return picked
 
     def _others(self) -> list[OtherPersonInput]:
         used = [row for row in self.others if row.is_used()]
@@ -1065,7 +1151,7 @@ class IncidentRecording:
             ),
             "staff": (
                 self._used_staff or self.staff[:1],
-                {"user_id": "member", "name": "member"},
+                {"user_id": "member", "name": "member", "staff_id": "member"},
                 "member",
             ),
             "others": (self._used_others or self.others[:1], {}, "kind"),

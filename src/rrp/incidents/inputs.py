@@ -28,6 +28,9 @@ class StaffInput:
     grade: str = ""
     user_id: int | None = None
     injured: bool = False
+    # A staff register entry (rrp.workforce StaffMember): name, job title and grade come from
+    # it (issue 13). None for someone typed in who is not on the register.
+    staff_id: int | None = None
 
 
 @dataclass

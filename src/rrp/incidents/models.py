@@ -172,12 +172,29 @@ class StaffInvolvement(models.Model):
     grade = models.CharField(max_length=40, blank=True)
     role = models.CharField(max_length=24, choices=codes.StaffRole.choices)
     injured = models.BooleanField(default=False)
+    # The person's entry on the staff register (issue 13), when they are on it. Empty for
+    # people who are not (agency staff on their first shift): their name and job title are
+    # typed. Either way name and job title above are what the Use of Force record states.
+    staff_member = models.ForeignKey(
+        "workforce.StaffMember", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Standard 1.5.V asks whether the staff who held the patient were trained: the person's
+    # standing in each course they need (or had) on the day of the incident, frozen when the
+    # record is saved so later training never rewrites it. A list of {"course", "title",
+    # "level", "required", "status", "expires_on"} (rrp.workforce.selectors.training_on_the_day);
+    # None for someone not on the register, whose training RRP cannot know.
+    training_on_the_day = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
 
     def __str__(self) -> str:
         return f"{self.name}, {self.job_title}"
+
+    @property
+    def on_register(self) -> bool:
+        return self.staff_member_id is not None
 
     @property
     def used_force(self) -> bool:

@@ -755,3 +755,47 @@ def plan_check(patient: Any, *, moment: dt.datetime | None, type_codes: Iterable
         answer=types_in_plan(plan, used),
         not_in_plan=tuple(codes_not_in_plan(plan, used)),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Training on the day (issue 13; standard 1.5.V)
+# ---------------------------------------------------------------------------------------------
+
+_TRAINING_WORDS = {
+    "in_date": "in date",
+    "expiring": "in date, running out soon",
+    "expired": "expired",
+    "never": "never trained",
+}
+
+
+def _long_day(text: str | None) -> str:
+    if not text:
+        return ""
+    day = dt.date.fromisoformat(text)
+    return f"{day.day} {day:%B %Y}"
+
+
+def training_lines(training: Iterable[dict[str, Any]] | None) -> list[str]:
+    """Each course of a training snapshot as a line: "RRN-L2 Physical skills: in date (to 12
+    March 2027)". Courses the person did not need that day are marked so."""
+    lines = []
+    for course in training or ():
+        words = _TRAINING_WORDS.get(str(course.get("status")), str(course.get("status")))
+        expires = course.get("expires_on")
+        if expires and course.get("status") != "never":
+            words += f" ({'ran out' if course.get('status') == 'expired' else 'to'} "
+            words += f"{_long_day(expires)})"
+        needed = "" if course.get("required") else " (not needed in their role)"
+        lines.append(f"{course.get('course')} {course.get('title')}: {words}{needed}")
+    return lines
+
+
+def training_notes_of(incident: Incident, staff: Iterable[Any]) -> list[Any]:
+    """The notes for the record as kept: who applied a physical technique while out of date."""
+    from rrp.incidents.training_notes import training_notes
+
+    return training_notes(
+        ((s.name, s.role, s.training_on_the_day) for s in staff),
+        [i.type_code for i in incident.interventions.all()],
+    )

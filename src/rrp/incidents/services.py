@@ -138,6 +138,8 @@ def incident_record(incident: Incident) -> dict[str, Any]:
                 "role": s.role,
                 "user_id": s.user_id,
                 "injured": s.injured,
+                "staff_id": s.staff_member_id,
+                "training_on_the_day": s.training_on_the_day,
             }
             for s in incident.staff.all()
         ],
@@ -191,7 +193,8 @@ def input_from_incident(incident: Incident) -> IncidentInput:
             for i in interventions
         ],
         staff=[
-            StaffInput(s.name, s.job_title, s.role, s.grade, s.user_id, s.injured)
+            StaffInput(s.name, s.job_title, s.role, s.grade, s.user_id, s.injured,
+                       s.staff_member_id)
             for s in incident.staff.all()
         ],
         others=[OtherPersonInput(o.kind, o.reason, o.name) for o in incident.others.all()],
@@ -221,8 +224,14 @@ def incident_input_problems(
     """Every problem with a record about to be written, by field path: the pure checks of
     validation.py plus the ones that need the database (ward, patient and staff belong to the
     organisation). A ward or patient of None means the caller could not find the one asked
-    for; the caller may replace the message with a more exact one."""
+    for; the caller may replace the message with a more exact one.
+
+    People picked from the staff register are named from it first (`staff_from_register`),
+    so their name and job title need not be sent."""
+    register = staff_from_register(data, organisation)
     problems = incident_problems(data, now, draft=draft)
+    for path, messages in register.items():
+        problems.setdefault(path, []).extend(messages)
     if not draft:
         for path, messages in _unanswered_in_draft(data).items():
             problems.setdefault(path, []).extend(messages)
@@ -245,6 +254,45 @@ def incident_input_problems(
                 problems.setdefault(f"staff.{index}.user_id", []).append(
                     "That person does not work in your organisation"
                 )
+    return problems
+
+
+def incident_day(started_at: dt.datetime | None) -> dt.date | None:
+    """The day of the use of force on the ward's clock, None while a draft has no time."""
+    return timezone.localtime(started_at).date() if started_at is not None else None
+
+
+def staff_from_register(data: IncidentInput, organisation: Organisation) -> dict[str, list[str]]:
+    """Issue 13: each person picked from the staff register (`staff_id`) is named as the
+    register names them - name, job title and grade are filled in on `data` from their entry,
+    whatever was sent - so the Use of Force record still states every name and job title
+    (s.6(5)(h)). Problems, by field path: an id that is not on this organisation's register
+    (another organisation's staff are never found), and someone who had left before the day
+    of the incident."""
+    from rrp.workforce.models import StaffMember  # workforce does not build on incidents
+
+    wanted = {s.staff_id for s in data.staff if s.staff_id is not None}
+    if not wanted:
+        return {}
+    register = {
+        m.pk: m for m in StaffMember.objects.for_organisation(organisation).filter(pk__in=wanted)
+    }
+    day = incident_day(data.started_at)
+    problems: dict[str, list[str]] = {}
+    for index, person in enumerate(data.staff):
+        if person.staff_id is None:
+            continue
+        member = register.get(person.staff_id)
+        path = f"staff.{index}.staff_id"
+        if member is None:
+            problems[path] = ["There is nobody with that id on your organisation's staff register"]
+            continue
+        if day is not None and member.leaving_date is not None and member.leaving_date < day:
+            problems[path] = [
+                f"{member.name} left on {member.leaving_date:%d/%m/%Y}, before the use of "
+                "force: choose who was there, or type the name of someone not on the register"
+            ]
+        person.name, person.job_title, person.grade = member.name, member.job_title, member.grade
     return problems
 
 
@@ -288,9 +336,26 @@ def _check(
         raise ValidationError(problems)
 
 
-def _write_children(incident: Incident, data: IncidentInput, *, new: bool = False) -> None:
+def _write_children(
+    incident: Incident,
+    data: IncidentInput,
+    *,
+    new: bool = False,
+    previous_start: dt.datetime | None = None,
+) -> None:
     """Replace the record's parts (a new record has none to replace). Earlier parts survive
-    in the version history."""
+    in the version history.
+
+    Training on the day is frozen (standard 1.5.V): once a record is submitted, a person who
+    stays on it through an amendment keeps the snapshot, name, job title and grade taken when
+    they were first recorded - unless the amendment moves the incident to another day, when
+    "on the day" means the new day. A draft takes a fresh snapshot each time it is saved, and
+    again when it is submitted (`incident_submit`)."""
+    kept: dict[int, StaffInvolvement] = {}
+    if not new and incident.status != codes.Status.DRAFT and (
+        incident_day(previous_start) == incident_day(incident.started_at)
+    ):
+        kept = {s.staff_member_id: s for s in incident.staff.all() if s.staff_member_id}
     if not new:
         for related in (incident.injuries, incident.others, incident.staff):
             related.all().delete()
@@ -309,12 +374,24 @@ def _write_children(incident: Incident, data: IncidentInput, *, new: bool = Fals
         for i in (data.interventions[n] for n in order)
     ))
     by_input_index = {original: created[position] for position, original in enumerate(order)}
-    StaffInvolvement.objects.bulk_create(
-        StaffInvolvement(incident=incident, user_id=s.user_id, name=s.name.strip(),
-                         job_title=s.job_title.strip(), grade=s.grade, role=s.role,
-                         injured=s.injured)
-        for s in data.staff
-    )
+    fresh = [s.staff_id for s in data.staff if s.staff_id is not None and s.staff_id not in kept]
+    snapshots = _training_snapshots(incident, fresh)
+    involvements = []
+    for s in data.staff:
+        involvement = StaffInvolvement(
+            incident=incident, user_id=s.user_id, name=s.name.strip(),
+            job_title=s.job_title.strip(), grade=s.grade, role=s.role, injured=s.injured,
+            staff_member_id=s.staff_id,
+        )
+        earlier = kept.get(s.staff_id) if s.staff_id is not None else None
+        if earlier is not None:
+            involvement.name, involvement.job_title = earlier.name, earlier.job_title
+            involvement.grade = earlier.grade
+            involvement.training_on_the_day = earlier.training_on_the_day
+        elif s.staff_id is not None:
+            involvement.training_on_the_day = snapshots.get(s.staff_id, [])
+        involvements.append(involvement)
+    StaffInvolvement.objects.bulk_create(involvements)
     OtherPersonInvolved.objects.bulk_create(
         OtherPersonInvolved(incident=incident, kind=o.kind, name=o.name, reason=o.reason)
         for o in data.others
@@ -326,6 +403,95 @@ def _write_children(incident: Incident, data: IncidentInput, *, new: bool = Fals
                if j.intervention_index is not None else None)
         for j in data.injuries
     )
+
+
+def _training_snapshots(incident: Incident, staff_ids: list[int]) -> dict[int, list[Any]]:
+    """Where each register entry stood in their training on the day of the incident (today
+    while a draft has no time yet)."""
+    if not staff_ids:
+        return {}
+    from rrp.workforce.selectors import training_on_the_day
+
+    day = incident_day(incident.started_at) or timezone.localdate()
+    return training_on_the_day(incident.organisation, staff_ids, day)
+
+
+def _freeze_training(incident: Incident) -> None:
+    """On submission, the snapshot of each person on the register is taken again, as the
+    patient's is: a draft may have waited while training records were brought up to date."""
+    involvements = [s for s in incident.staff.all() if s.staff_member_id is not None]
+    snapshots = _training_snapshots(incident, [s.staff_member_id for s in involvements
+                                               if s.staff_member_id is not None])
+    for involvement in involvements:
+        assert involvement.staff_member_id is not None
+        involvement.training_on_the_day = snapshots.get(involvement.staff_member_id, [])
+    StaffInvolvement.objects.bulk_update(involvements, ["training_on_the_day"])
+
+
+@transaction.atomic
+def incident_staff_link_register(*, actor: Actor, organisation: Organisation) -> int:
+    """Link the people on records made before they were on the staff register (issue 13: the
+    demo's past uses of force; a register imported after records exist) to their entries: by
+    the RRP account recorded, when it is linked to an entry of the same name, else by name - an
+    involvement not linked yet whose name is that of exactly one person on the register that
+    day, preferring those whose wards include the incident's ward. Name, job
+    title and grade stay as recorded (the Use of Force record states them as they were); the
+    training on the day is taken from the training records held now. Records entered in error
+    and drafts are left alone. One audit event per record changed; returns how many people
+    were linked."""
+    from rrp.workforce.models import StaffMember
+    from rrp.workforce.selectors import training_on_the_day
+
+    register: dict[str, list[StaffMember]] = {}
+    by_account: dict[int, StaffMember] = {}
+    for member in StaffMember.objects.for_organisation(organisation).prefetch_related("wards"):
+        register.setdefault(member.name.casefold(), []).append(member)
+        if member.user_id is not None:
+            by_account[member.user_id] = member
+    unlinked = (
+        StaffInvolvement.objects.filter(
+            incident__organisation=organisation, staff_member__isnull=True,
+            incident__entered_in_error_at__isnull=True, incident__started_at__isnull=False,
+        )
+        .exclude(incident__status=codes.Status.DRAFT)
+        .select_related("incident")
+        .order_by("incident__started_at", "pk")
+    )
+    by_day: dict[dt.date, list[tuple[StaffInvolvement, StaffMember]]] = {}
+    for involvement in unlinked:
+        incident = involvement.incident
+        day = incident_day(incident.started_at)
+        assert day is not None
+        account = by_account.get(involvement.user_id) if involvement.user_id else None
+        if account is not None and account.name.casefold() == involvement.name.casefold():
+            # Their RRP account is linked to their entry: no doubt who it was.
+            by_day.setdefault(day, []).append((involvement, account))
+            continue
+        there = [m for m in register.get(involvement.name.casefold(), []) if m.works_on(day)]
+        on_ward = [m for m in there if any(w.pk == incident.ward_id for w in m.wards.all())]
+        match = on_ward if on_ward else there
+        if len(match) == 1:
+            by_day.setdefault(day, []).append((involvement, match[0]))
+    linked: list[StaffInvolvement] = []
+    changed: dict[int, list[StaffInvolvement]] = {}
+    for day, pairs in by_day.items():
+        snapshots = training_on_the_day(organisation, {m.pk for _, m in pairs}, day)
+        for involvement, member in pairs:
+            involvement.staff_member = member
+            involvement.training_on_the_day = snapshots.get(member.pk, [])
+            linked.append(involvement)
+            changed.setdefault(involvement.incident_id, []).append(involvement)
+    StaffInvolvement.objects.bulk_update(
+        linked, ["staff_member", "training_on_the_day"], batch_size=500
+    )
+    for people in changed.values():
+        incident = people[0].incident
+        audit_record(actor=actor, action=AuditAction.CHANGE, organisation=organisation,
+                     obj=incident,
+                     summary=f"Staff on {incident.reference} linked to the staff register",
+                     after={"staff": [{"name": s.name, "staff_id": s.staff_member_id}
+                                      for s in people]})
+    return len(linked)
 
 
 def _start_order(started_at: dt.datetime | None, position: int) -> tuple[int, float, int]:
@@ -391,6 +557,7 @@ def incident_submit(
     if incident.status != codes.Status.DRAFT:
         raise ValidationError({"status": "Only a draft can be submitted"})
     _check(input_from_incident(incident), incident.organisation, now, draft=False)
+    _freeze_training(incident)
     _submit(actor=actor, incident=incident, now=now)
     return incident
 
@@ -465,7 +632,7 @@ def incident_update(
             "age": incident.patient.age_on(timezone.localtime(incident.started_at).date()),
         }
     incident.save()
-    _write_children(incident, data)
+    _write_children(incident, data, previous_start=previous_start)
     if not draft:
         duties_sync(incident=incident, now=now)
         if needs_escalation(incident) and incident.escalated_at is None:

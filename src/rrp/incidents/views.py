@@ -54,8 +54,10 @@ from rrp.incidents.models import (
 )
 from rrp.incidents.presenters import NO_PLAN_CHECK, PlanCheck
 from rrp.incidents.selectors import incidents_of, open_duties
+from rrp.incidents.training_notes import TrainingNote, training_notes
 from rrp.organisations.selectors import wards_of
 from rrp.patients.models import Patient
+from rrp.workforce.selectors import training_on_the_day
 
 VIEW = "incidents.view_incident"
 RECORD = "incidents.record_incident"
@@ -360,7 +362,24 @@ def _render_recording(
             if incident and incident.status != codes.Status.DRAFT
             else "submit",
             "warnings_seen": " ".join(sorted(seen)),
+            "training_notes": _typed_training_notes(recording),
         },
+    )
+
+
+def _typed_training_notes(recording: IncidentRecording) -> list[TrainingNote]:
+    """Notes on the people picked from the register so far who applied a physical technique
+    while out of date in physical skills on the day typed (issue 13): shown whenever the form
+    is drawn again, never stopping the record being saved; the record keeps the same facts."""
+    picked = recording.typed_staff()
+    if not picked:
+        return []
+    start = recording.typed_start()
+    day = timezone.localtime(start).date() if start else recording.day
+    snapshots = training_on_the_day(recording.organisation, [i for i, _ in picked], day)
+    return training_notes(
+        ((recording.register_by_id[i].name, role, snapshots.get(i, [])) for i, role in picked),
+        recording.typed_codes(),
     )
 
 

@@ -43,6 +43,17 @@ PERMISSION_ROLES: dict[str, frozenset[str]] = {
     "workforce.manage_courses": frozenset({Role.TRAINER}),
     "workforce.record_training": frozenset({Role.TRAINER}),
     "workforce.export": frozenset({Role.TRAINER, Role.RRP_LEAD}),
+    # The training needs analysis (standard 3.4.II-III): the trainer drafts it with the
+    # training provider and records their agreement; the executive lead for reducing
+    # restrictive practice - the restrictive practice lead, who also signs off the
+    # self-assessment - signs it off. Board members, auditors and ward managers read it: it
+    # holds only suppressed counts. The board role is read-only elsewhere too (it is not the
+    # executive lead the standard names).
+    "workforce.view_tna": frozenset(
+        {Role.TRAINER, Role.RRP_LEAD, Role.WARD_MANAGER, Role.BOARD, Role.AUDITOR}
+    ),
+    "workforce.manage_tna": frozenset({Role.TRAINER, Role.RRP_LEAD}),
+    "workforce.sign_off_tna": frozenset({Role.RRP_LEAD}),
 }
 
 

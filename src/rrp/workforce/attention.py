@@ -15,7 +15,7 @@ from django.utils import timezone
 from rrp.core.attention import AttentionItem, register
 from rrp.organisations.models import Role
 from rrp.organisations.selectors import home_ward_of
-from rrp.workforce import selectors
+from rrp.workforce import selectors, tna_selectors
 
 WARD_ROLES = frozenset({Role.WARD_MANAGER, Role.TRAINER, Role.RRP_LEAD})
 TRAINING_ROLES = frozenset({Role.TRAINER, Role.RRP_LEAD})
@@ -94,3 +94,30 @@ def training_follow_up(request: HttpRequest) -> list[AttentionItem]:
                    "within 90 days" + (" or has ended" if lapsed else ""),
         ))
     return items
+
+
+@register
+def needs_analysis_review(request: HttpRequest) -> list[AttentionItem]:
+    """The training needs analysis in force is due for its yearly review (standard 3.4.1), on
+    the executive lead's home page (who signs the new version off) and the trainer's (who
+    drafts it with the training provider)."""
+    if not _roles(request) & TRAINING_ROLES:
+        return []
+    organisation = request.organisation  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    due = tna_selectors.reviews_due(organisation, today)
+    if not due:
+        return []
+    overdue = [a for a in due if a.review_due_on and a.review_due_on < today]
+    # One analysis opens itself; several open the list of those due.
+    href = (reverse("workforce:tna", kwargs={"tna_id": due[0].pk}) if len(due) == 1
+            else reverse("workforce:tna-list") + "#review-due")
+    return [AttentionItem(
+        title=_plural(len(due), "Training needs analysis review due",
+                      "Training needs analysis reviews due"),
+        count=len(due),
+        urgent=bool(overdue),
+        href=href,
+        detail="Reviewed at least yearly (standard 3.4.1): start a new version, have it agreed "
+               "with the training provider and signed off" + (" - overdue" if overdue else ""),
+    )]

@@ -13,6 +13,9 @@
   people were found not yet competent (with the two plans, 3.4.2.XXXIX); most were reassessed,
   the latest ones are waiting. The demo's ward nurse and ward manager are on Oak Ward's register,
   linked to their accounts.
+- The people named on the demo's past uses of force (each ward's team and bank staff) are on
+  the register too, trained like everyone else, and each record is linked to them by name with
+  their training on the day of the incident (issue 13).
 
 Everything goes through the services with `now=` the moment it stands for, dated back from the
 demo's "today" (the real clock's, as the other demo steps use), and is drawn from a generator
@@ -25,7 +28,7 @@ import datetime as dt
 import decimal
 import random
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -39,6 +42,9 @@ from rrp.workforce.inputs import (
     OutcomeInput,
     SessionInput,
     StaffInput,
+    TnaAgreementInput,
+    TnaInput,
+    TnaRequirementInput,
     TrainingRecordInput,
 )
 from rrp.workforce.models import PHYSICAL_LEVELS, Course, StaffMember
@@ -50,6 +56,7 @@ LOCAL = ZoneInfo("Europe/London")
 # A fixed salt mixed into a copy of the demo's generator: this step's own stream, reproducible
 # from the demo's seed, without taking a number from the generator the later steps use.
 SALT = 0x7261696E  # "rain"
+TEAMS_SALT = 0x7465616D  # "team": the past incidents' ward teams (issue 13)
 
 # Staff per bed: more on intensive care and learning disability units (higher observation
 # levels), fewer on long-stay wards.
@@ -106,10 +113,76 @@ class Person:
     due: dict[str, dt.date] = field(default_factory=dict)
 
 
-def _rng(ctx: DemoContext) -> random.Random:
+def _rng(ctx: DemoContext, salt: int = SALT) -> random.Random:
     copy = random.Random()
     copy.setstate(ctx.rng.getstate())
-    return random.Random(copy.getrandbits(64) ^ SALT)
+    return random.Random(copy.getrandbits(64) ^ salt)
+
+
+def _job_and_grade(recorded: str, grade: str) -> tuple[str, str]:
+    """"Staff nurse, band 5" as an account holds it -> ("Staff nurse", "Band 5")."""
+    title, _, band = recorded.partition(", band ")
+    if band and not grade:
+        grade = f"Band {band}"
+    return title.removesuffix(" (bank)").strip() or "Staff nurse", grade
+
+
+def _incident_teams(ctx: DemoContext, rng: random.Random, actor: Actor) -> list[Person]:
+    """The people the incidents demo named on its past uses of force (each ward's team, with
+    their accounts, and its bank staff) put on the register of the ward they worked on, unless
+    already on it by name (the demo's ward nurse and manager are), so that
+    `incident_staff_link_register` links them by name and each record shows their training on
+    the day (issue 13). They started before the first record and their training is drawn like
+    everyone else's, from this step's second stream."""
+    from rrp.incidents.models import StaffInvolvement  # the demo builds on both apps
+
+    register = list(StaffMember.objects.for_organisation(ctx.organisation)
+                    .prefetch_related("wards"))
+    linked_users = {m.user_id for m in register if m.user_id is not None}
+
+    def on_register(name: str, user_id: int | None, ward_code: str, day: dt.date) -> bool:
+        if user_id is not None:
+            return user_id in linked_users
+        # Two people may share a name: the same one only if on that ward that day.
+        return any(m.name.casefold() == name.casefold() and m.works_on(day)
+                   and any(w.code == ward_code for w in m.wards.all()) for m in register)
+
+    involvements = (
+        StaffInvolvement.objects.filter(incident__organisation=ctx.organisation,
+                                        incident__started_at__isnull=False)
+        .order_by("incident__started_at", "pk")
+        .values_list("name", "job_title", "grade", "user_id", "incident__ward__code",
+                     "incident__started_at")
+    )
+    first_seen: dict[str, tuple[str, str, str, int | None, str, dt.datetime]] = {}
+    for row in involvements:
+        if row[5] is not None:
+            first_seen.setdefault(row[0].casefold(), (*row[:5], row[5]))
+    people: list[Person] = []
+    number = 30900000
+    for name, recorded_title, grade, user_id, ward_code, first in first_seen.values():
+        first_day = timezone.localtime(first).date()
+        if ward_code not in ctx.wards or on_register(name, user_id, ward_code, first_day):
+            continue
+        number += 1
+        bank = "(bank)" in recorded_title
+        job_title, grade = _job_and_grade(recorded_title, grade)
+        qualified = any(word in job_title.lower() for word in ("nurse", "charge"))
+        start = min(first_day, ctx.start) - dt.timedelta(
+            days=rng.randint(30, 3000))
+        user = user_id
+        member = services.staff_member_create(
+            actor=actor, organisation=ctx.organisation,
+            data=StaffInput(
+                staff_number=str(number), name=name, job_title=job_title,
+                employment="bank" if bank else "permanent", grade=grade, qualified=qualified,
+                wards=[ward_code], start_date=start, user_id=user,
+            ),
+        )
+        if user is not None:
+            linked_users.add(user)
+        people.append(Person(member, ward_code))
+    return people
 
 
 def _moment(day: dt.date, rng: random.Random) -> dt.datetime:
@@ -220,13 +293,15 @@ class Attendance:
 
 
 def _completions(
-    ctx: DemoContext, rng: random.Random, person: Person, course: Course
+    ctx: DemoContext, rng: random.Random, person: Person, course: Course,
+    earliest: dt.date | None = None,
 ) -> list[dt.date]:
     """The days the person did the course over the last two years, refreshing yearly (or at
     the course's interval), in date or running late as their ward tends to."""
     member = person.member
     # Two years back, or less for a smaller demo (`history_months` of seed_demo).
-    first = max(ctx.today - dt.timedelta(days=730), ctx.start, member.start_date or ctx.today)
+    first = max(earliest or max(ctx.today - dt.timedelta(days=730), ctx.start),
+                member.start_date or ctx.today)
     last = min(member.leaving_date or ctx.today, ctx.today) - dt.timedelta(days=1)
     if last < first:
         return []
@@ -269,32 +344,62 @@ def seed_workforce(ctx: DemoContext) -> None:
     actor = Actor(user=trainer.user, via="web") if trainer else ctx.actor
     courses = _courses(ctx, actor)
     people = _staff(ctx, rng, actor)
+    # The past incidents' ward teams, from a stream of their own: everyone above is the same
+    # with or without incidents in the demo.
+    teams_rng = _rng(ctx, TEAMS_SALT)
+    teams = _incident_teams(ctx, teams_rng, actor)
     classes: dict[tuple[str, dt.date], list[Attendance]] = defaultdict(list)
     for person in people:
-        for course in courses.values():
-            # Everyone in the demo works on a ward.
-            needed = is_required(level=course.level, on_a_ward=True,
-                                 qualified=person.member.qualified)
-            specialist = course.level == "specialist" and person.ward_code in ("ASH", "ELM")
-            if course.delivery == "e_learning":
-                _e_learning(ctx, rng, actor, person, course)
-                continue
-            if not needed and not specialist:
-                continue
-            start = person.member.start_date
-            if (course.level == "physical" and start is not None
-                    and (ctx.today - start).days < 200 and rng.random() < 0.6):
-                # A new starter trained at their last employer: accepted if recent (s.5).
-                _previous_training(ctx, actor, person, course,
-                                   start - dt.timedelta(days=rng.randint(20, 150)))
-                continue
-            for day in _completions(ctx, rng, person, course):
-                session_day = _session_day(day, course)
-                member = person.member
-                if member.start_date and session_day < member.start_date:
-                    continue  # the week's class was before they started
-                classes[(course.code, session_day)].append(Attendance(person, "competent"))
+        _plan_training(ctx, rng, actor, person, courses, classes)
+    for person in teams:
+        # Trained before the first incident they held a patient in, a year before the
+        # history starts, so the oldest records show what a ward's training looked like.
+        _plan_training(ctx, teams_rng, actor, person, courses, classes,
+                       earliest=ctx.start - dt.timedelta(days=365))
     _record_classes(ctx, rng, actor, courses, classes)
+    if teams:
+        # Issue 13: staff on past incidents linked to the register, with their training on
+        # the day of each incident.
+        from rrp.incidents.services import incident_staff_link_register
+
+        incident_staff_link_register(actor=ctx.actor, organisation=ctx.organisation)
+    seed_needs_analysis(ctx, actor)
+
+
+def _plan_training(
+    ctx: DemoContext,
+    rng: random.Random,
+    actor: Actor,
+    person: Person,
+    courses: dict[str, Course],
+    classes: dict[tuple[str, dt.date], list[Attendance]],
+    earliest: dt.date | None = None,
+) -> None:
+    """The person's e-learning and previous training recorded, and the classes they joined
+    over two years (or from `earliest`) planned."""
+    for course in courses.values():
+        # Everyone in the demo works on a ward.
+        needed = is_required(level=course.level, on_a_ward=True,
+                             qualified=person.member.qualified)
+        specialist = course.level == "specialist" and person.ward_code in ("ASH", "ELM")
+        if course.delivery == "e_learning":
+            _e_learning(ctx, rng, actor, person, course)
+            continue
+        if not needed and not specialist:
+            continue
+        start = person.member.start_date
+        if (course.level == "physical" and start is not None
+                and (ctx.today - start).days < 200 and rng.random() < 0.6):
+            # A new starter trained at their last employer: accepted if recent (s.5).
+            _previous_training(ctx, actor, person, course,
+                               start - dt.timedelta(days=rng.randint(20, 150)))
+            continue
+        for day in _completions(ctx, rng, person, course, earliest):
+            session_day = _session_day(day, course)
+            member = person.member
+            if member.start_date and session_day < member.start_date:
+                continue  # the week's class was before they started
+            classes[(course.code, session_day)].append(Attendance(person, "competent"))
 
 
 def _e_learning(ctx: DemoContext, rng: random.Random, actor: Actor, person: Person,
@@ -411,3 +516,84 @@ def _record_classes(
     for (code, day), attendees in sorted(resits.items()):
         _record_classes(ctx, rng, actor, courses, {(code, day): attendees})
 
+
+
+# ---------------------------------------------------------------------------------------------
+# The training needs analysis (standard 3.4.II-III, 3.4.2.I-XIX)
+# ---------------------------------------------------------------------------------------------
+
+# Version 1 was signed off this long before the demo's today, so its yearly review falls due
+# in three weeks and shows on the lead's and the trainer's home pages (standard 3.4.1).
+TNA_SIGNED_DAYS_AGO = 344
+TNA_PROVIDER = "Northgate Positive Behaviour Training (BILD ACT certified)"
+
+TNA_TEXT = TnaInput(
+    risks="Two years of incidents recorded in RRP (the profile below): most uses of force are "
+          "to prevent violence to others, on the intensive care and forensic wards above all; "
+          "prone restraint still occurs on Ash and Elm; injuries to staff during restraint "
+          "are reported on the acute wards. Elevated risks: young people on Willow Ward, "
+          "frail older adults on Birch Ward, autistic people on Cedar Unit.",
+    content="Prevention and de-escalation for everyone on the wards (theory, safety planning, "
+            "trauma informed care, de-escalation skills). Physical skills for employed, bank "
+            "and agency ward staff, taught only after the prevention course. Specialist skills "
+            "(seclusion, rapid tranquillisation) for Ash and Elm Wards. Basic life support "
+            "for everyone who may restrain; immediate life support for registered staff.",
+    learning_outcomes="Mapped to standard 3.1 I-XV and the Use of Force Act s.5 (a)-(k) in "
+                      "the course handbook, reviewed with the provider each year.",
+    competence_testing="Knowledge: a written test at the end of each course. Competence: each "
+                       "physical technique observed by two trainers, recorded as competent, "
+                       "not yet competent (with a plan and an interim plan) or excluded on "
+                       "health grounds. Attitudes: scenario discussion with a peer trainer "
+                       "with lived experience.",
+    physical_rationale="Standing and seated holds and restrictive escort: most physical "
+                       "restraint on every ward. Supine and side holds: to move a person out "
+                       "of prone at once. Prone is not taught as a planned hold; staff learn "
+                       "to leave it. Breakaway: staff injuries on the acute wards.",
+    sub_specialty="Trauma and gender on every ward; dementia and frailty on Birch Ward; "
+                  "autism and positive behaviour support on Cedar Unit; the Children Act and "
+                  "young people's rights on Willow Ward.",
+)
+
+
+def _tna_rows(ctx: DemoContext) -> list[TnaRequirementInput]:
+    rows = [TnaRequirementInput(course="RRN-PREV"), TnaRequirementInput(course="BLS"),
+            TnaRequirementInput(course="ILS", staff_group="qualified")]
+    # standard 3.4.1: no blanket training - volunteers and peer support workers on the wards do
+    # not take part in physical interventions, so are not taught them.
+    rows += [TnaRequirementInput(course="RRN-PHYS", employment=employment)
+             for employment in ("permanent", "bank", "agency")]
+    rows += [TnaRequirementInput(course="RRN-SPEC", ward=code)
+             for code in ("ASH", "ELM") if code in ctx.wards]
+    return rows
+
+
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return min(dt.datetime.combine(day, dt.time(hour, 0), tzinfo=LOCAL), timezone.now())
+
+
+def seed_needs_analysis(ctx: DemoContext, actor: Actor) -> None:
+    """Version 1 in force (drafted by the trainer, agreed with the training provider, signed off
+    by the lead 344 days ago), and version 2 in draft for its yearly review, started from it."""
+    lead = (
+        Membership.objects.filter(organisation=ctx.organisation, role=Role.RRP_LEAD)
+        .select_related("user").order_by("pk").first()
+    )
+    if lead is None:
+        return  # nobody who may sign it off: the demo runs without a TNA, on the interim rule
+    signed_on = ctx.today - dt.timedelta(days=TNA_SIGNED_DAYS_AGO)
+    first = services.tna_create(actor=actor, organisation=ctx.organisation, data=TNA_TEXT,
+                                now=_at(signed_on - dt.timedelta(days=40), 10))
+    for row in _tna_rows(ctx):
+        services.tna_requirement_add(actor=actor, analysis=first, data=row)
+    services.tna_record_agreement(
+        actor=actor, analysis=first, now=_at(signed_on - dt.timedelta(days=12), 15),
+        data=TnaAgreementInput(training_provider=TNA_PROVIDER,
+                               agreed_by="Dr Ruth Okoye, head of training",
+                               agreed_on=signed_on - dt.timedelta(days=12)),
+    )
+    services.tna_sign_off(actor=Actor(user=lead.user, via="web"), analysis=first,
+                          now=_at(signed_on, 11))
+    review = replace(TNA_TEXT, risks=TNA_TEXT.risks + " Review: prone restraint on Elm Ward "
+                     "is down; staff injuries during escorts are up on Oak Ward.")
+    services.tna_create(actor=actor, organisation=ctx.organisation, data=review,
+                        copy_from=first, now=_at(ctx.today - dt.timedelta(days=9), 10))

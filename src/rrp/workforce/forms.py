@@ -16,12 +16,15 @@ from django.core.exceptions import ValidationError
 
 from rrp.core import limits
 from rrp.core.forms import NhsDateField, apply_service_errors
-from rrp.organisations.models import Membership, Organisation, Ward
+from rrp.organisations.models import Membership, Organisation, ServiceType, Ward
 from rrp.workforce.inputs import (
     CourseInput,
     OutcomeInput,
     SessionInput,
     StaffInput,
+    TnaAgreementInput,
+    TnaInput,
+    TnaRequirementInput,
     TrainingRecordInput,
 )
 from rrp.workforce.models import (
@@ -30,6 +33,7 @@ from rrp.workforce.models import (
     Delivery,
     Employment,
     Outcome,
+    StaffGroup,
     StaffMember,
     TheoryResult,
 )
@@ -358,3 +362,113 @@ class EnteredInErrorForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["reason"].error_messages["required"] = "Say why this record was entered " \
                                                            "in error"
+
+
+# ---------------------------------------------------------------------------------------------
+# The training needs analysis (standard 3.4.II-III, 3.4.2.I-VIII)
+# ---------------------------------------------------------------------------------------------
+
+TNA_TEXT_ROWS = 6
+
+
+class TnaForm(forms.Form):
+    """The analysis's text; the scope only when a new version is started."""
+
+    service_type = forms.ChoiceField(
+        label="Which services it covers", required=False,
+        choices=[("", "Every service of the organisation"), *ServiceType.choices],
+        help_text="An analysis for one service type governs its wards; the organisation's "
+                  "governs the rest",
+    )
+    risks = _text("Needs and elevated risks considered",
+                  "Standard 3.4.1: what the incident profile below and the people supported "
+                  "show, and any elevated risks", rows=TNA_TEXT_ROWS,
+                  max_length=limits.NARRATIVE * 4)
+    content = _text("Non-physical and physical content", "Standard 3.4.2.IV",
+                    rows=TNA_TEXT_ROWS, max_length=limits.NARRATIVE * 4)
+    learning_outcomes = _text("Learning outcomes", "Standard 3.4.2.V, and 3.1 I-XV",
+                              rows=TNA_TEXT_ROWS, max_length=limits.NARRATIVE * 4)
+    competence_testing = _text(
+        "How knowledge, competence and attitudes are tested", "Standard 3.4.2.VI",
+        rows=TNA_TEXT_ROWS, max_length=limits.NARRATIVE * 4,
+    )
+    physical_rationale = _text(
+        "The rationale for each physical intervention taught",
+        "Standard 3.4.2.VII: why each is needed here, from the incident profile",
+        rows=TNA_TEXT_ROWS, max_length=limits.NARRATIVE * 4,
+    )
+    sub_specialty = _text(
+        "Sub-specialty needs",
+        "Standard 3.4.2.VIII: gender, diversity, dementia, the Children Act, positive "
+        "behaviour support... or that there are none", rows=TNA_TEXT_ROWS,
+        max_length=limits.NARRATIVE * 4,
+    )
+
+    def to_input(self) -> TnaInput:
+        values = self.cleaned_data
+        return TnaInput(
+            service_type=values.get("service_type", ""),
+            **{name: values.get(name, "") for name in (
+                "risks", "content", "learning_outcomes", "competence_testing",
+                "physical_rationale", "sub_specialty")},
+        )
+
+
+class TnaRequirementForm(forms.Form):
+    course = forms.ChoiceField(label="Course")
+    staff_group = forms.ChoiceField(label="Who needs it", choices=StaffGroup.choices,
+                                    widget=forms.RadioSelect, initial=StaffGroup.EVERYONE)
+    employment = forms.ChoiceField(label="Employment", required=False,
+                                   choices=[("", "Any employment"), *Employment.choices])
+    ward = forms.ChoiceField(label="Ward", required=False)
+    refresher_months = forms.IntegerField(
+        label="Refresher every (months, optional)", required=False, min_value=1, max_value=120,
+        help_text="Leave blank for the course's own interval",
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, today: dt.date,
+                 service_type: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        courses = Course.objects.filter(organisation=organisation).order_by("code")
+        self.fields["course"].choices = [  # type: ignore[attr-defined]
+            ("", "Choose a course"),
+            *[(c.code, f"{c.code}: {c.title} (every {c.refresher_months} months)")
+              for c in courses if c.is_taught_on(today)],
+        ]
+        wards = Ward.objects.filter(organisation=organisation).order_by("name")
+        if service_type:
+            wards = wards.filter(service_type=service_type)
+        self.fields["ward"].choices = [  # type: ignore[attr-defined]
+            ("", "Every ward it covers"), *[(w.code, f"{w.name} ({w.code})") for w in wards],
+        ]
+        self.fields["course"].error_messages["required"] = "Choose the course"
+        self.fields["staff_group"].error_messages["required"] = "Choose who needs it"
+
+    def to_input(self) -> TnaRequirementInput:
+        values = self.cleaned_data
+        return TnaRequirementInput(
+            course=values["course"], staff_group=values["staff_group"],
+            employment=values.get("employment", ""), ward=values.get("ward", ""),
+            refresher_months=values.get("refresher_months"),
+        )
+
+
+class TnaAgreementForm(forms.Form):
+    training_provider = forms.CharField(label="Training provider", max_length=limits.NAME,
+                                        help_text="The organisation that provides the training")
+    agreed_by = forms.CharField(label="Agreed for the training provider by",
+                                max_length=limits.NAME, help_text="Name and role")
+    agreed_on = NhsDateField(label="Date agreed", help_text=DATE_HINT)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["training_provider"].error_messages["required"] = "Enter the training " \
+                                                                      "provider"
+        self.fields["agreed_by"].error_messages["required"] = "Enter who agreed it for the " \
+                                                              "training provider"
+        self.fields["agreed_on"].error_messages["required"] = "Enter the date it was agreed"
+
+    def to_input(self) -> TnaAgreementInput:
+        values = self.cleaned_data
+        return TnaAgreementInput(training_provider=values["training_provider"],
+                                 agreed_by=values["agreed_by"], agreed_on=values["agreed_on"])

@@ -70,3 +70,36 @@ class SessionInput:
     location: str = ""
     attendees: list[OutcomeInput] = field(default_factory=list)
     absent: list[int] = field(default_factory=list)  # staff ids booked who did not attend
+
+
+@dataclass
+class TnaInput:
+    """The text of a training needs analysis (standard 3.4.1, 3.4.2.IV-VIII)."""
+
+    service_type: str = ""  # "" for every service of the organisation
+    risks: str = ""
+    content: str = ""
+    learning_outcomes: str = ""
+    competence_testing: str = ""
+    physical_rationale: str = ""
+    sub_specialty: str = ""
+
+
+@dataclass
+class TnaRequirementInput:
+    """One row: a staff group needs a course at a frequency (3.4.2.I-III)."""
+
+    course: str  # course code
+    staff_group: str = "everyone"
+    employment: str = ""  # "" for any
+    ward: str = ""  # ward code, "" for any ward the analysis covers
+    refresher_months: int | None = None  # None: the course's own
+
+
+@dataclass
+class TnaAgreementInput:
+    """Who at the training provider agreed the analysis, and when (3.4.II)."""
+
+    training_provider: str
+    agreed_by: str
+    agreed_on: dt.date | None

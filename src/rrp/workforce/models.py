@@ -17,6 +17,7 @@ from django.db import models
 
 from rrp.core import limits
 from rrp.core.scoping import OrganisationScopedQuerySet
+from rrp.organisations.models import ServiceType
 from rrp.workforce import status as st
 
 
@@ -268,3 +269,154 @@ class TrainingRecord(models.Model):
         if self.outcome != Outcome.COMPETENT:
             return None
         return st.expiry(self.completed_on, self.course.refresher_months)
+
+
+# ---------------------------------------------------------------------------------------------
+# The training needs analysis (standard 3.4.II-III, 3.4.1, 3.4.2 I-XIX)
+# ---------------------------------------------------------------------------------------------
+
+
+class TnaState(models.TextChoices):
+    """draft -> agreed with the training provider (3.4.II) -> in force once the executive
+    lead signs it off (3.4.II-III) -> superseded when a later version is signed off."""
+
+    DRAFT = "draft", "Draft"
+    AGREED = "agreed", "Agreed with the training provider"
+    IN_FORCE = "in_force", "In force"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class StaffGroup(models.TextChoices):
+    """Who a requirement is for by registration (2.5.2.II: ILS for qualified staff)."""
+
+    EVERYONE = "everyone", "Everyone"
+    QUALIFIED = "qualified", "Registered (qualified) staff"
+    UNQUALIFIED = "unqualified", "Staff who are not registered"
+
+
+class TrainingNeedsAnalysis(models.Model):
+    """One version of the organisation's training needs analysis, for every service or for one
+    service type. Versions are numbered within that scope; only one per scope is in force."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    # "" is the whole organisation; a service type narrows it to the wards of that type
+    # (standard 3.4.1: proportional to the needs of the people supported, no blanket training).
+    service_type = models.CharField(max_length=20, choices=ServiceType.choices, blank=True)
+    version = models.PositiveIntegerField()
+    state = models.CharField(max_length=12, choices=TnaState.choices, default=TnaState.DRAFT)
+    # The document's sections (3.4.2.IV-IX, 3.4.1 elevated risks).
+    risks = models.TextField("needs and elevated risks considered", blank=True)  # 3.4.1
+    content = models.TextField("non-physical and physical content", blank=True)  # 3.4.2.IV
+    learning_outcomes = models.TextField(blank=True)  # 3.4.2.V
+    competence_testing = models.TextField(
+        "how knowledge, competence and attitudes are tested", blank=True
+    )  # 3.4.2.VI
+    physical_rationale = models.TextField(
+        "rationale for each physical intervention taught", blank=True
+    )  # 3.4.2.VII
+    sub_specialty = models.TextField("sub-specialty needs", blank=True)  # 3.4.2.VIII
+    # 3.4.II: agreed between the service provider and the training provider.
+    training_provider = models.CharField(max_length=limits.NAME, blank=True)
+    agreed_by = models.CharField(
+        "agreed for the training provider by", max_length=limits.NAME, blank=True
+    )
+    agreed_on = models.DateField(null=True, blank=True)
+    agreement_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # 3.4.II-III: signed off by the executive lead for reducing restrictive practice.
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    review_due_on = models.DateField(null=True, blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The incident profile it was built on, as it stood at sign-off (anonymised, suppressed):
+    # what was signed must not change when later incidents are recorded. Empty until then.
+    incident_profile = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["service_type", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "service_type", "version"],
+                name="tna_version_unique_in_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "service_type"], condition=models.Q(state="in_force"),
+                name="tna_one_in_force_per_scope",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Training needs analysis version {self.version}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in (TnaState.DRAFT, TnaState.AGREED)
+
+
+class TnaRequirement(models.Model):
+    """One row of the analysis: a staff group needs a course at a frequency (3.4.2.I-III).
+    A person is in the group when every criterion set matches: their registration, their
+    employment (any if blank) and the ward (any ward of the scope if none)."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    analysis = models.ForeignKey(
+        TrainingNeedsAnalysis, on_delete=models.PROTECT, related_name="requirements"
+    )
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+")
+    staff_group = models.CharField(
+        max_length=12, choices=StaffGroup.choices, default=StaffGroup.EVERYONE
+    )
+    employment = models.CharField(max_length=16, choices=Employment.choices, blank=True)
+    ward = models.ForeignKey(
+        "organisations.Ward", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # None: the course's own refresher interval.
+    refresher_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
+    # Never deleted: a row taken out of a draft keeps when, so the audit trail can show it.
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["course__code", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.course.code} for {self.group_label}"
+
+    @property
+    def group_label(self) -> str:
+        parts = [self.get_staff_group_display()]
+        if self.employment:
+            employment = f"{self.get_employment_display()} staff"
+            if self.staff_group == StaffGroup.EVERYONE:
+                parts = [employment]
+            else:
+                parts.append(employment.lower())
+        if self.ward is not None:
+            parts.append(f"on {self.ward.name}")
+        return ", ".join(parts)
+
+    @property
+    def months(self) -> int:
+        return self.refresher_months or self.course.refresher_months

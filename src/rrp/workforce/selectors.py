@@ -4,8 +4,9 @@
 (rrp.workforce.status does the arithmetic); the person's training list, the compliance figures,
 the export and the home page all read it, so they always agree.
 
-Compliance counts, per course: `required` (rrp.workforce.requirements says who), `in_date`
-(everyone in date that day, including those running out soon), `expiring` (those of them
+Compliance counts, per course: `required` (rrp.workforce.requirements says who: the TNA in
+force, else the interim rule), `in_date` (everyone in date that day, including those running
+out soon), `expiring` (those of them
 running out within 60 days), `expired` and `never`; required = in_date + expired + never, and
 the percentage is in_date / required. Bank and agency staff are counted apart as well as in the
 total (standard 1.9.II).
@@ -16,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +33,7 @@ from rrp.workforce.models import (
     TrainingRecord,
     TrainingSession,
 )
-from rrp.workforce.requirements import is_required
+from rrp.workforce.requirements import Requirements
 
 # standard 1.9.II: bank and agency staff shown separately from the organisation's own staff.
 GROUPS: dict[str, str] = {"employed": "Own staff", "bank": "Bank staff", "agency": "Agency staff"}
@@ -109,8 +110,11 @@ def standings(
     *,
     staff_ids: Iterable[int] | None = None,
     courses: Iterable[Course] | None = None,
+    intervals: Mapping[tuple[int, int], int] | None = None,
 ) -> dict[tuple[int, int], st.Standing]:
-    """(staff id, course id) -> where they stand today, for every pair with a record."""
+    """(staff id, course id) -> where they stand today, for every pair with a record.
+    `intervals` are the refresher intervals the TNA in force sets where they differ from the
+    course's own (Requirements.intervals)."""
     course_list = list(courses) if courses is not None else list(courses_of(organisation))
     months = {c.pk: c.refresher_months for c in course_list}
     records = TrainingRecord.objects.for_organisation(organisation).filter(
@@ -124,18 +128,18 @@ def standings(
     ):
         found[(staff_id, course_id)].append(st.Completion(completed_on, outcome))
     return {
-        key: st.standing(completions, months[key[1]], today) for key, completions in found.items()
+        key: st.standing(completions, (intervals or {}).get(key, months[key[1]]), today)
+        for key, completions in found.items()
     }
 
 
 NEVER = st.Standing("never", None, None, "", None)
 
 
-def requires(member: StaffMember, course: Course) -> bool:
-    """Whether the person needs the course (the interim rule until the TNA: requirements.py)."""
-    return is_required(
-        level=course.level, on_a_ward=bool(member.wards.all()), qualified=member.qualified
-    )
+def requires(member: StaffMember, course: Course, rules: Requirements | None = None) -> bool:
+    """Whether the person needs the course: the TNA in force, else the interim rule
+    (requirements.py). Pass `rules` when asking for many people: it is loaded once."""
+    return (rules or Requirements.of(member.organisation)).requires(member, course)
 
 
 @dataclass(frozen=True)
@@ -152,10 +156,12 @@ class CourseStanding:
 def person_training(member: StaffMember, today: dt.date) -> list[CourseStanding]:
     """Every course the person has a record of or needs, needed ones first."""
     courses = list(courses_of(member.organisation))
-    found = standings(member.organisation, today, staff_ids=[member.pk], courses=courses)
+    rules = Requirements.of(member.organisation)
+    found = standings(member.organisation, today, staff_ids=[member.pk], courses=courses,
+                      intervals=rules.intervals([member], courses))
     rows = []
     for course in courses:
-        required = course.is_taught_on(today) and requires(member, course)
+        required = course.is_taught_on(today) and requires(member, course, rules)
         mine = found.get((member.pk, course.pk))
         if mine is None and not required:
             continue
@@ -223,12 +229,14 @@ def compliance(
     if ward is not None:
         people = [p for p in people if any(w.pk == ward.pk for w in p.wards.all())]
     courses = list(taught_courses(organisation, today))
-    found = standings(organisation, today, staff_ids=[p.pk for p in people], courses=courses)
+    rules = Requirements.of(organisation)
+    found = standings(organisation, today, staff_ids=[p.pk for p in people], courses=courses,
+                      intervals=rules.intervals(people, courses))
     rows = []
     for course in courses:
         row = ComplianceRow(course)
         for person in people:
-            if not requires(person, course):
+            if not requires(person, course, rules):
                 continue
             mine = found.get((person.pk, course.pk), NEVER)
             row.total.add(mine.status)
@@ -264,13 +272,15 @@ def people_out_of_date(
         if ward_ids is None or any(w.pk in ward_ids for w in p.wards.all())
     ]
     courses = list(taught_courses(organisation, today))
-    found = standings(organisation, today, staff_ids=[p.pk for p in people], courses=courses)
+    rules = Requirements.of(organisation)
+    found = standings(organisation, today, staff_ids=[p.pk for p in people], courses=courses,
+                      intervals=rules.intervals(people, courses))
     out: list[PersonNeedingTraining] = []
     soon: list[PersonNeedingTraining] = []
     for person in people:
         lapsed, expiring = [], []
         for course in courses:
-            if not requires(person, course):
+            if not requires(person, course, rules):
                 continue
             mine = found.get((person.pk, course.pk), NEVER)
             if mine.status in ("expired", "never"):
@@ -347,12 +357,14 @@ def export_rows(organisation: Organisation | None, today: dt.date) -> list[dict[
     spreadsheet managers keep, made from the same figures as the pages."""
     people = list(current_staff(organisation, today))
     courses = list(courses_of(organisation))
-    found = standings(organisation, today, staff_ids=[p.pk for p in people], courses=courses)
+    rules = Requirements.of(organisation)
+    found = standings(organisation, today, staff_ids=[p.pk for p in people], courses=courses,
+                      intervals=rules.intervals(people, courses))
     rows = []
     for person in people:
         wards = "; ".join(w.code for w in person.wards.all())
         for course in courses:
-            required = course.is_taught_on(today) and requires(person, course)
+            required = course.is_taught_on(today) and requires(person, course, rules)
             mine = found.get((person.pk, course.pk))
             if mine is None and not required:
                 continue
@@ -383,3 +395,66 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "course_title", "level", "required", "status", "last_completed_on", "expires_on",
     "latest_outcome",
 )
+
+
+# ---------------------------------------------------------------------------------------------
+# Training on the day of a use of force (issue 13 "at the point of recording"; standard 1.5.V)
+# ---------------------------------------------------------------------------------------------
+
+
+def training_on_the_day(
+    organisation: Organisation | None, staff_ids: Iterable[int], day: dt.date
+) -> dict[int, list[dict[str, Any]]]:
+    """For each register entry, where the person stood on `day` in every course they needed
+    then or had a record of: the snapshot a use of force keeps of each person involved, so the
+    record says whether the staff who held the patient were trained (standard 1.5.V) and never
+    changes when later training is recorded. The same rows as `person_training` (the TNA in
+    force decides who needs what), worked out for several people at once.
+
+    Each row: {"course", "title", "level", "required", "status" (in_date, expiring, expired,
+    never), "expires_on" (ISO date or None)}, needed courses first. People not in the
+    organisation are left out."""
+    wanted = set(staff_ids)
+    if not wanted:
+        return {}
+    people = list(staff_of(organisation).filter(pk__in=wanted))
+    courses = list(courses_of(organisation))
+    rules = Requirements.of(organisation)  # who needs what, as person_training asks it
+    found = standings(organisation, day, staff_ids=[p.pk for p in people], courses=courses,
+                      intervals=rules.intervals(people, courses))
+    result: dict[int, list[dict[str, Any]]] = {}
+    for person in people:
+        rows: list[CourseStanding] = []
+        for course in courses:
+            required = course.is_taught_on(day) and requires(person, course, rules)
+            mine = found.get((person.pk, course.pk))
+            if mine is None and not required:
+                continue
+            rows.append(CourseStanding(course, required, mine or NEVER))
+        rows.sort(key=lambda r: (not r.required, r.course.code))
+        result[person.pk] = [
+            {
+                "course": r.course.code,
+                "title": r.course.title,
+                "level": r.course.level,
+                "required": r.required,
+                "status": r.standing.status,
+                "expires_on": r.standing.expires_on.isoformat() if r.standing.expires_on else None,
+            }
+            for r in rows
+        ]
+    return result
+
+
+def register_for_recording(
+    organisation: Organisation | None, day: dt.date, ward: Ward | None
+) -> tuple[list[StaffMember], list[StaffMember]]:
+    """The people who can be picked as involved in a use of force on `day`: (the usual team of
+    `ward` - staff whose wards include it -, everyone else on the register that day), each by
+    name. Leavers and people not yet started are left out."""
+    people = list(current_staff(organisation, day))
+    if ward is None:
+        return [], people
+    team = [p for p in people if any(w.pk == ward.pk for w in p.wards.all())]
+    chosen = {p.pk for p in team}
+    return team, [p for p in people if p.pk not in chosen]

@@ -14,20 +14,23 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from rrp.audit.models import AuditAction
 from rrp.audit.services import Actor, audit_changed, audit_created, audit_record, snapshot
 from rrp.core import limits
-from rrp.organisations.models import Membership, Organisation, Ward
+from rrp.organisations.models import Membership, Organisation, ServiceType, Ward
 from rrp.workforce import status as st
 from rrp.workforce.inputs import (
     CourseInput,
     OutcomeInput,
     SessionInput,
     StaffInput,
+    TnaAgreementInput,
+    TnaInput,
+    TnaRequirementInput,
     TrainingRecordInput,
 )
 from rrp.workforce.models import (
@@ -37,8 +40,12 @@ from rrp.workforce.models import (
     Delivery,
     Employment,
     Outcome,
+    StaffGroup,
     StaffMember,
     TheoryResult,
+    TnaRequirement,
+    TnaState,
+    TrainingNeedsAnalysis,
     TrainingRecord,
     TrainingSession,
 )
@@ -676,3 +683,326 @@ def staff_input_of(member: StaffMember) -> StaffInput:
 def course_input_of(course: Course) -> CourseInput:
     values = asdict(CourseInput(code="", title="", level=""))
     return CourseInput(**{name: getattr(course, name) for name in values})
+
+
+# ---------------------------------------------------------------------------------------------
+# The training needs analysis (standard 3.4.II-III, 3.4.1, 3.4.2.I-XIX)
+# ---------------------------------------------------------------------------------------------
+
+# 3.4.1: "the analysis should be reviewed regularly"; RRN Training Standards and providers'
+# conditions: at least yearly.
+TNA_REVIEW_MONTHS = 12
+
+# The sections the standard asks a TNA to outline, with the statement each answers; all must
+# be written before the training provider can agree it.
+TNA_SECTIONS: tuple[tuple[str, str, str], ...] = (
+    ("risks", "the needs and elevated risks considered", "3.4.1"),
+    ("content", "the non-physical and physical content", "3.4.2.IV"),
+    ("learning_outcomes", "the learning outcomes", "3.4.2.V"),
+    ("competence_testing", "how knowledge, competence and attitudes are tested", "3.4.2.VI"),
+    ("physical_rationale", "the rationale for each physical intervention taught", "3.4.2.VII"),
+    ("sub_specialty", "the sub-specialty needs (or that there are none)", "3.4.2.VIII"),
+)
+
+
+def _tna_snapshot(analysis: TrainingNeedsAnalysis) -> dict[str, Any]:
+    return {
+        **snapshot(analysis, exclude=("updated_at", "incident_profile")),
+        "requirements": [
+            {"id": r.pk, "course": r.course.code, "staff_group": r.staff_group,
+             "employment": r.employment, "ward": r.ward.code if r.ward else "",
+             "refresher_months": r.refresher_months}
+            for r in analysis.requirements.filter(removed_at__isnull=True)
+            .select_related("course", "ward")
+        ],
+    }
+
+
+def tna_problems(data: TnaInput) -> Problems:
+    problems: Problems = {}
+    if data.service_type and data.service_type not in ServiceType.values:
+        _add(problems, "service_type", "Choose a service type, or the whole organisation")
+    for name, _label, _ref in TNA_SECTIONS:
+        if len(getattr(data, name)) > limits.NARRATIVE * 4:
+            _add(problems, name, limits.too_long(limits.NARRATIVE * 4))
+    return problems
+
+
+def _apply_tna(analysis: TrainingNeedsAnalysis, data: TnaInput) -> None:
+    for name, _label, _ref in TNA_SECTIONS:
+        setattr(analysis, name, getattr(data, name).strip())
+
+
+def _editable(analysis: TrainingNeedsAnalysis) -> None:
+    if not analysis.is_editable:
+        raise ValidationError({"state": [
+            f"Version {analysis.version} is {analysis.get_state_display().lower()}: start a new "
+            "version to change it"
+        ]})
+
+
+def _back_to_draft(analysis: TrainingNeedsAnalysis) -> str:
+    """A change after the training provider agreed voids the agreement: they agreed to what
+    it said then (3.4.II), so the changed version goes back to them."""
+    if analysis.state != TnaState.AGREED:
+        return ""
+    analysis.state = TnaState.DRAFT
+    analysis.training_provider = analysis.agreed_by = ""
+    analysis.agreed_on = None
+    analysis.agreement_recorded_by = None
+    return "; back to draft: the training provider must agree the changed version"
+
+
+@transaction.atomic
+def tna_create(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    data: TnaInput,
+    copy_from: TrainingNeedsAnalysis | None = None,
+    now: dt.datetime | None = None,
+) -> TrainingNeedsAnalysis:
+    """A new draft version for the organisation (or one service type), numbered after the
+    scope's last; `copy_from` starts it from an earlier version's text and requirements."""
+    problems = tna_problems(data)
+    if copy_from is not None and copy_from.organisation_id != organisation.pk:
+        _add(problems, "copy_from", "Choose a version of this organisation's analysis")
+    if problems:
+        raise ValidationError(problems)
+    last = (
+        TrainingNeedsAnalysis.objects.for_organisation(organisation)
+        .filter(service_type=data.service_type).order_by("-version").first()
+    )
+    analysis = TrainingNeedsAnalysis(
+        organisation=organisation, service_type=data.service_type,
+        version=(last.version + 1) if last else 1, created_by=_user(actor),
+        created_at=now or timezone.now(),
+    )
+    _apply_tna(analysis, data)
+    analysis.save()
+    if copy_from is not None:
+        for row in copy_from.requirements.filter(removed_at__isnull=True):
+            TnaRequirement.objects.create(
+                organisation=organisation, analysis=analysis, course=row.course,
+                staff_group=row.staff_group, employment=row.employment, ward=row.ward,
+                refresher_months=row.refresher_months,
+            )
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, organisation=organisation, obj=analysis,
+        summary=f"Training needs analysis version {analysis.version} drafted"
+                + (f" from version {copy_from.version}" if copy_from else ""),
+        after=_tna_snapshot(analysis),
+    )
+    return analysis
+
+
+@transaction.atomic
+def tna_update(
+    *, actor: Actor, analysis: TrainingNeedsAnalysis, data: TnaInput
+) -> TrainingNeedsAnalysis:
+    """Change a draft's text (the scope it covers stays as it was created)."""
+    _editable(analysis)
+    problems = tna_problems(replace(data, service_type=analysis.service_type))
+    if problems:
+        raise ValidationError(problems)
+    before = _tna_snapshot(analysis)
+    _apply_tna(analysis, data)
+    after_text = {name: getattr(analysis, name) for name, _l, _r in TNA_SECTIONS}
+    if after_text == {name: before[name] for name, _l, _r in TNA_SECTIONS}:
+        return analysis
+    note = _back_to_draft(analysis)
+    analysis.save()
+    audit_record(
+        actor=actor, action=AuditAction.CHANGE, organisation=analysis.organisation,
+        obj=analysis, summary=f"Training needs analysis version {analysis.version} changed"
+                              + note,
+        before=before, after=_tna_snapshot(analysis),
+    )
+    return analysis
+
+
+@transaction.atomic
+def tna_requirement_add(
+    *, actor: Actor, analysis: TrainingNeedsAnalysis, data: TnaRequirementInput
+) -> TnaRequirement:
+    """A staff group needs a course at a frequency (3.4.2.I-III)."""
+    _editable(analysis)
+    organisation = analysis.organisation
+    problems: Problems = {}
+    course = _course_for(organisation, data.course, problems)
+    if data.staff_group not in StaffGroup.values:
+        _add(problems, "staff_group", "Choose everyone, registered staff or staff who are not "
+                                      "registered")
+    if data.employment and data.employment not in Employment.values:
+        _add(problems, "employment", "Choose an employment, or any")
+    ward = None
+    if data.ward.strip():
+        ward = Ward.objects.filter(organisation=organisation,
+                                   code=data.ward.strip().upper()).first()
+        if ward is None:
+            _add(problems, "ward", f"There is no ward with code '{data.ward}' here")
+        elif analysis.service_type and ward.service_type != analysis.service_type:
+            _add(problems, "ward", f"{ward.name} is not a {analysis.get_service_type_display()} "
+                                   "ward, which this analysis covers")
+    if data.refresher_months is not None and not 1 <= data.refresher_months <= 120:
+        _add(problems, "refresher_months", "The refresher interval must be from 1 to 120 months")
+    if course is not None and not course.is_taught_on(timezone.localdate()):
+        _add(problems, "course", f"{course.code} was withdrawn on "
+                                 f"{course.withdrawn_on:%d/%m/%Y}")
+    if problems:
+        raise ValidationError(problems)
+    assert course is not None
+    before = _tna_snapshot(analysis)
+    row = TnaRequirement.objects.create(
+        organisation=organisation, analysis=analysis, course=course,
+        staff_group=data.staff_group, employment=data.employment, ward=ward,
+        refresher_months=data.refresher_months,
+    )
+    note = _back_to_draft(analysis)
+    analysis.save()
+    audit_record(
+        actor=actor, action=AuditAction.CHANGE, organisation=organisation, obj=analysis,
+        summary=f"Training needs analysis version {analysis.version}: {course.code} required "
+                f"for {row.group_label.lower()}" + note,
+        before=before, after=_tna_snapshot(analysis),
+    )
+    return row
+
+
+@transaction.atomic
+def tna_requirement_remove(
+    *, actor: Actor, requirement: TnaRequirement, now: dt.datetime | None = None
+) -> TnaRequirement:
+    """Take a row out of a draft. Never a deletion: the row keeps when it was removed."""
+    analysis = requirement.analysis
+    _editable(analysis)
+    if requirement.removed_at is not None:
+        raise ValidationError({"requirement": ["This requirement is already removed"]})
+    before = _tna_snapshot(analysis)
+    requirement.removed_at = now or timezone.now()
+    requirement.save(update_fields=["removed_at"])
+    note = _back_to_draft(analysis)
+    analysis.save()
+    audit_record(
+        actor=actor, action=AuditAction.CHANGE, organisation=analysis.organisation,
+        obj=analysis,
+        summary=f"Training needs analysis version {analysis.version}: "
+                f"{requirement.course.code} for {requirement.group_label.lower()} removed"
+                + note,
+        before=before, after=_tna_snapshot(analysis),
+    )
+    return requirement
+
+
+@transaction.atomic
+def tna_record_agreement(
+    *,
+    actor: Actor,
+    analysis: TrainingNeedsAnalysis,
+    data: TnaAgreementInput,
+    now: dt.datetime | None = None,
+) -> TrainingNeedsAnalysis:
+    """The training provider agreed the draft (standard 3.4.II): who, for which provider, when.
+    Every section must be written and at least one requirement set first (3.4.2.I-VIII)."""
+    now = now or timezone.now()
+    if analysis.state != TnaState.DRAFT:
+        raise ValidationError({"state": [
+            f"Version {analysis.version} is {analysis.get_state_display().lower()}: only a "
+            "draft can be agreed"
+        ]})
+    problems: Problems = {}
+    for name, label, ref in TNA_SECTIONS:
+        if not getattr(analysis, name).strip():
+            _add(problems, name, f"Write {label} before it is agreed (standard {ref})")
+    if not analysis.requirements.filter(removed_at__isnull=True).exists():
+        _add(problems, "requirements", "Say which staff need which course before it is agreed "
+                                       "(standard 3.4.2.I-III)")
+    if not data.training_provider.strip():
+        _add(problems, "training_provider", "Enter the training provider")
+    if not data.agreed_by.strip():
+        _add(problems, "agreed_by", "Enter who agreed it for the training provider")
+    for name in ("training_provider", "agreed_by"):
+        if len(getattr(data, name)) > limits.NAME:
+            _add(problems, name, limits.too_long(limits.NAME))
+    _past_date(problems, "agreed_on", data.agreed_on, timezone.localdate(now),
+               "Enter the date it was agreed")
+    if data.agreed_on is not None and data.agreed_on < timezone.localdate(analysis.created_at):
+        _add(problems, "agreed_on", "It cannot have been agreed before it was drafted")
+    if problems:
+        raise ValidationError(problems)
+    before = _tna_snapshot(analysis)
+    analysis.state = TnaState.AGREED
+    analysis.training_provider = data.training_provider.strip()
+    analysis.agreed_by = data.agreed_by.strip()
+    analysis.agreed_on = data.agreed_on
+    analysis.agreement_recorded_by = _user(actor)
+    analysis.save()
+    audit_record(
+        actor=actor, action=AuditAction.CHANGE, organisation=analysis.organisation,
+        obj=analysis,
+        summary=f"Training needs analysis version {analysis.version} agreed with "
+                f"{analysis.training_provider}",
+        before=before, after=_tna_snapshot(analysis),
+    )
+    return analysis
+
+
+@transaction.atomic
+def tna_sign_off(
+    *, actor: Actor, analysis: TrainingNeedsAnalysis, now: dt.datetime | None = None
+) -> TrainingNeedsAnalysis:
+    """The executive lead signs off the agreed analysis (standard 3.4.II-III): it comes into
+    force at once, supersedes the version in force for the same scope, keeps the incident
+    profile it was signed on, and is due for review a year later (3.4.1)."""
+    from rrp.workforce.tna_profile import incident_profile
+
+    now = now or timezone.now()
+    organisation = analysis.organisation
+    user = _user(actor)
+    # Checked here as well as on the page: the CLI, the API and the demo come through here.
+    if user is None or not user.has_perm("workforce.sign_off_tna", organisation):
+        raise PermissionDenied("Only the executive lead for reducing restrictive practice signs "
+                               "off the training needs analysis (standard 3.4.II)")
+    if analysis.state != TnaState.AGREED:
+        raise ValidationError({"state": [
+            "Record the training provider's agreement before it is signed off (standard 3.4.II)"
+        ]})
+    # Locks the scope's rows: two leads signing off at once cannot both come into force.
+    current = (
+        TrainingNeedsAnalysis.objects.select_for_update()
+        .filter(organisation=organisation, service_type=analysis.service_type,
+                state=TnaState.IN_FORCE)
+        .first()
+    )
+    before = _tna_snapshot(analysis)
+    today = timezone.localdate(now)
+    if current is not None:
+        current_before = _tna_snapshot(current)
+        current.state = TnaState.SUPERSEDED
+        current.superseded_at = now
+        current.superseded_by = analysis
+        current.save()
+        audit_record(
+            actor=actor, action=AuditAction.CHANGE, organisation=organisation, obj=current,
+            summary=f"Training needs analysis version {current.version} superseded by version "
+                    f"{analysis.version}",
+            before=current_before, after=_tna_snapshot(current),
+        )
+    analysis.state = TnaState.IN_FORCE
+    analysis.signed_off_by = user
+    analysis.signed_off_at = now
+    analysis.review_due_on = st.add_months(today, TNA_REVIEW_MONTHS)
+    analysis.incident_profile = incident_profile(organisation, today,
+                                                 service_type=analysis.service_type)
+    analysis.save()
+    audit_record(
+        actor=actor, action=AuditAction.CHANGE, organisation=organisation, obj=analysis,
+        summary=f"Training needs analysis version {analysis.version} signed off and in force",
+        before=before, after=_tna_snapshot(analysis),
+    )
+    return analysis
+
+
+def tna_input_of(analysis: TrainingNeedsAnalysis) -> TnaInput:
+    return TnaInput(service_type=analysis.service_type,
+                    **{name: getattr(analysis, name) for name, _l, _r in TNA_SECTIONS})

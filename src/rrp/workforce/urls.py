@@ -27,4 +27,15 @@ urlpatterns = [
     path("sessions/", views.session_list, name="sessions"),
     path("sessions/add/", views.session_add, name="session-add"),
     path("sessions/<int:session_id>/", views.session_detail, name="session"),
+    # The training needs analysis (standard 3.4.II-III, 3.4.2.I-XIX).
+    path("needs-analysis/", views.tna_list, name="tna-list"),
+    path("needs-analysis/new/", views.tna_add, name="tna-add"),
+    path("needs-analysis/<int:tna_id>/", views.tna_detail, name="tna"),
+    path("needs-analysis/<int:tna_id>/edit/", views.tna_edit, name="tna-edit"),
+    path("needs-analysis/<int:tna_id>/requirements/add/", views.tna_requirement_add,
+         name="tna-requirement-add"),
+    path("needs-analysis/<int:tna_id>/requirements/<int:requirement_id>/remove/",
+         views.tna_requirement_remove, name="tna-requirement-remove"),
+    path("needs-analysis/<int:tna_id>/agreement/", views.tna_agree, name="tna-agree"),
+    path("needs-analysis/<int:tna_id>/sign-off/", views.tna_sign_off, name="tna-sign-off"),
 ]

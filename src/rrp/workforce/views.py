@@ -4,6 +4,7 @@ calls a service and renders."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from rrp.core.permissions import actor_from, require_permission
 from rrp.core.scoping import get_in_organisation
 from rrp.organisations.models import Role, Ward
 from rrp.organisations.selectors import home_ward_of
-from rrp.workforce import exports, selectors, services
+from rrp.workforce import exports, selectors, services, tna_selectors
 from rrp.workforce import status as st
 from rrp.workforce.forms import (
     CLASS_ROWS,
@@ -27,6 +28,9 @@ from rrp.workforce.forms import (
     EnteredInErrorForm,
     SessionForm,
     StaffForm,
+    TnaAgreementForm,
+    TnaForm,
+    TnaRequirementForm,
     TrainingRecordForm,
     apply_session_errors,
     session_input,
@@ -35,6 +39,9 @@ from rrp.workforce.models import (
     Course,
     Employment,
     StaffMember,
+    TnaRequirement,
+    TnaState,
+    TrainingNeedsAnalysis,
     TrainingRecord,
     TrainingSession,
 )
@@ -368,6 +375,8 @@ def compliance(request: HttpRequest) -> HttpResponse:
         "certificates": selectors.certificates_running_out(organisation, today)
         if roles & {Role.TRAINER, Role.RRP_LEAD} else [],
         "can_export": _can(request, "workforce.export"),
+        # The TNA in force decides who needs what (requirements.py); the page says which.
+        "in_force": tna_selectors.in_force(organisation),
     })
 
 
@@ -382,3 +391,174 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     response = HttpResponse(file.content, content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.name}"'
     return response
+
+
+# ---------------------------------------------------------------------------------------------
+# The training needs analysis (standard 3.4.II-III, 3.4.1, 3.4.2.I-XIX)
+# ---------------------------------------------------------------------------------------------
+
+
+def _analysis(request: HttpRequest, tna_id: int) -> TrainingNeedsAnalysis:
+    return get_in_organisation(
+        tna_selectors.analyses_of(_organisation(request)), _organisation(request), pk=tna_id
+    )
+
+
+@require_GET
+@require_permission("workforce.view_tna")
+def tna_list(request: HttpRequest) -> HttpResponse:
+    """Every version, the ones in force first, and any whose yearly review is due."""
+    organisation = _organisation(request)
+    today = timezone.localdate()
+    analyses = list(tna_selectors.analyses_of(organisation).order_by("service_type", "-version"))
+    return render(request, "workforce/tna_list.html", {
+        "analyses": analyses,
+        "in_force": [a for a in analyses if a.state == TnaState.IN_FORCE],
+        "reviews_due": tna_selectors.reviews_due(organisation, today),
+        "today": today, "can_manage": _can(request, "workforce.manage_tna"),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission("workforce.manage_tna")
+def tna_add(request: HttpRequest) -> HttpResponse:
+    """A new draft version. It starts from the text and requirements of the version in force
+    for the same services, when there is one: a review changes what needs changing."""
+    organisation = _organisation(request)
+    current = {a.service_type: a for a in tna_selectors.in_force(organisation)}
+    initial = services.tna_input_of(current[""]).__dict__ if "" in current else {}
+    form = TnaForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.to_input()
+        try:
+            analysis = services.tna_create(
+                actor=actor_from(request), organisation=organisation, data=data,
+                copy_from=current.get(data.service_type),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Version {analysis.version} drafted")
+            return redirect("workforce:tna", tna_id=analysis.pk)
+    return render(request, "workforce/tna_form.html",
+                  {"form": form, "errors": error_summary(form), "analysis": None})
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission("workforce.manage_tna")
+def tna_edit(request: HttpRequest, tna_id: int) -> HttpResponse:
+    analysis = _analysis(request, tna_id)
+    if not analysis.is_editable:
+        raise Http404("Only a draft can be changed")
+    form = TnaForm(request.POST or None, initial=services.tna_input_of(analysis).__dict__)
+    del form.fields["service_type"]  # the scope is fixed when a version is started
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.tna_update(actor=actor_from(request), analysis=analysis,
+                                data=form.to_input())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Version {analysis.version} saved")
+            return redirect("workforce:tna", tna_id=analysis.pk)
+    return render(request, "workforce/tna_form.html",
+                  {"form": form, "errors": error_summary(form), "analysis": analysis})
+
+
+@require_GET
+@require_permission("workforce.view_tna")
+def tna_detail(request: HttpRequest, tna_id: int) -> HttpResponse:
+    """The document as it is (printable): its requirements, its sections, who agreed and signed
+    it, and the incident profile it is built on."""
+    analysis = _analysis(request, tna_id)
+    today = timezone.localdate()
+    profile = tna_selectors.profile_of(analysis, today)
+    return render(request, "workforce/tna_detail.html", {
+        "analysis": analysis, "requirements": list(tna_selectors.requirements_of(analysis)),
+        "sections": services.TNA_SECTIONS, "profile": profile,
+        "profile_from": dt.date.fromisoformat(profile["from"]),
+        "profile_to": dt.date.fromisoformat(profile["to"]),
+        "review": tna_selectors.review_state(analysis, today), "today": today,
+        "can_manage": _can(request, "workforce.manage_tna"),
+        "can_sign_off": _can(request, "workforce.sign_off_tna"),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission("workforce.manage_tna")
+def tna_requirement_add(request: HttpRequest, tna_id: int) -> HttpResponse:
+    analysis = _analysis(request, tna_id)
+    if not analysis.is_editable:
+        raise Http404("Only a draft can be changed")
+    form = TnaRequirementForm(request.POST or None, organisation=_organisation(request),
+                              today=timezone.localdate(), service_type=analysis.service_type)
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = services.tna_requirement_add(actor=actor_from(request), analysis=analysis,
+                                               data=form.to_input())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{row.course.code} added for {row.group_label.lower()}")
+            return redirect("workforce:tna", tna_id=analysis.pk)
+    return render(request, "workforce/tna_requirement_form.html",
+                  {"form": form, "errors": error_summary(form), "analysis": analysis})
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission("workforce.manage_tna")
+def tna_requirement_remove(request: HttpRequest, tna_id: int, requirement_id: int) -> HttpResponse:
+    analysis = _analysis(request, tna_id)
+    requirement = get_in_organisation(
+        TnaRequirement.objects.select_related("course", "ward"), _organisation(request),
+        pk=requirement_id, analysis=analysis, removed_at__isnull=True,
+    )
+    if not analysis.is_editable:
+        raise Http404("Only a draft can be changed")
+    if request.method == "POST":
+        services.tna_requirement_remove(actor=actor_from(request), requirement=requirement)
+        messages.success(request, f"{requirement.course.code} for "
+                                  f"{requirement.group_label.lower()} removed")
+        return redirect("workforce:tna", tna_id=analysis.pk)
+    return render(request, "workforce/tna_requirement_remove.html",
+                  {"analysis": analysis, "requirement": requirement})
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission("workforce.manage_tna")
+def tna_agree(request: HttpRequest, tna_id: int) -> HttpResponse:
+    """Record that the training provider agreed the draft (standard 3.4.II)."""
+    analysis = _analysis(request, tna_id)
+    if analysis.state != TnaState.DRAFT:
+        raise Http404("Only a draft can be agreed")
+    form = TnaAgreementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.tna_record_agreement(actor=actor_from(request), analysis=analysis,
+                                          data=form.to_input())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Version {analysis.version} is agreed with "
+                                      f"{analysis.training_provider}")
+            return redirect("workforce:tna", tna_id=analysis.pk)
+    return render(request, "workforce/tna_agree.html",
+                  {"form": form, "errors": error_summary(form), "analysis": analysis})
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission("workforce.sign_off_tna")
+def tna_sign_off(request: HttpRequest, tna_id: int) -> HttpResponse:
+    """The executive lead signs off (standard 3.4.II-III): it comes into force at once."""
+    analysis = _analysis(request, tna_id)
+    if analysis.state != TnaState.AGREED:
+        raise Http404("Only an agreed analysis can be signed off")
+    current = next((a for a in tna_selectors.in_force(_organisation(request))
+                    if a.service_type == analysis.service_type), None)
+    if request.method == "POST":
+        services.tna_sign_off(actor=actor_from(request), analysis=analysis)
+        messages.success(request, f"Version {analysis.version} is signed off and in force")
+        return redirect("workforce:tna", tna_id=analysis.pk)
+    return render(request, "workforce/tna_sign_off.html",
+                  {"analysis": analysis, "current": current,
+                   "requirements": list(tna_selectors.requirements_of(analysis))})
