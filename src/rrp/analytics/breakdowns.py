@@ -362,6 +362,27 @@ def injuries_table(cells: Cells, rule: Rule) -> Table:
     )
 
 
+def training_table(cells: Cells, rule: Rule) -> Table:
+    """Restraints by the training of the staff who held (issue 13; standard 1.5.V): each use
+    of force with a physical restraint once, in the month it started, from the training kept
+    with the record when it was saved (so a period's figures never change when training is
+    recorded later)."""
+    order = list(cat.HOLD_TRAINING_LABELS)
+    table = count_table(
+        "training", "Restraints by the training of the staff who held", "Staff who held",
+        cells["hold_training"], order, cat.HOLD_TRAINING_LABELS, rule, measure="incidents",
+        measure_label="Restraints", keep_zero=order[:3],
+    )
+    if table.total is not None:
+        table.total.label = "All restraints"
+    table.notes.append(
+        "Uses of force with a physical restraint, by whether everyone recorded as holding the "
+        "patient or leading the hold was in date in physical skills training on the day "
+        "(standard 1.5.V), as kept with each record when it was saved."
+    )
+    return table
+
+
 def staff_table(cells: Cells, rule: Rule) -> Table:
     table = count_table(
         "staff", "Staff who used force in each incident", "Staff who used force",

@@ -11,7 +11,7 @@ includes everything up to its upper bound, so every duration has exactly one ban
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -398,3 +398,29 @@ DUTY_STATUS_LABELS: Final[Mapping[str, str]] = {
     "due": "Not yet due",
     "not_required": "Not required",
 }
+
+
+# -- restraints by the training of the staff who held (issue 13; standard 1.5.V) ---------------
+
+HOLD_TRAINING_LABELS: Final = {
+    "all_in_date": "Everyone who held was in date",
+    "some_not_in_date": "Someone who held was not in date",
+    "not_on_register": "Someone who held is not on the staff register",
+    "none_recorded": "Nobody recorded as holding",
+}
+
+
+def hold_training(holders: Sequence[bool | None], *, restraint: bool) -> str:
+    """A use of force's key in the training breakdown, from whether each person who held or
+    led the hold (rrp.incidents.codes.PHYSICAL_HOLD_ROLES) was in date in physical skills on
+    the day (None: not on the staff register, so RRP cannot know). Anyone out of date decides
+    it, then anyone unknown. "" for a use of force without a physical restraint."""
+    if not restraint:
+        return ""
+    if not holders:
+        return "none_recorded"
+    if False in holders:
+        return "some_not_in_date"
+    if None in holders:
+        return "not_on_register"
+    return "all_in_date"

@@ -602,6 +602,11 @@ class Dashboard:
         )
 
     @cached_property
+    def training(self) -> bd.Table:
+        """Restraints by the training of the staff who held (issue 13; standard 1.5.V)."""
+        return bd.training_table(self.cells, self.rule)
+
+    @cached_property
     def duty_statuses(self) -> dict[str, dict[str, int]]:
         return bd.duty_status_counts(
             self.organisation, self.ward_ids, self.filters.months, self.cells, self.now,
@@ -706,6 +711,7 @@ class Dashboard:
         for chart in self.charts():
             out[chart.id] = chart.table
         out[self.injuries.id] = self.injuries
+        out[self.training.id] = self.training
         out[self.duties.id] = self.duties
         if self.prone_shown:
             out[self.prone_detail.durations.id] = self.prone_detail.durations

@@ -79,6 +79,9 @@ class IncidentIn:
     patient: Mapping[str, Any]  # Patient field values: date_of_birth, sex, ethnic_category...
     injuries: Sequence[tuple[str, str]] = ()  # (person, severity)
     staff: Sequence[tuple[str, bool]] = ()  # (role, injured)
+    # For each person who held or led the hold: in date in physical skills on the day, or None
+    # when not on the staff register (from StaffInvolvement.training_on_the_day).
+    holders_in_date: Sequence[bool | None] = ()
     other_kinds: Sequence[str] = ()  # kinds of other people involved (police...)
     duties: Sequence[DutyIn] = field(default_factory=tuple)
     # The characteristic keys (categories.characteristics_of) when already worked out; else
@@ -161,6 +164,11 @@ def incident_facts(
         "police": POLICE in incident.other_kinds,
         "death_or_serious_injury": incident.death_or_serious_injury,
         "incident_types": incident_types,
+        "hold_training": cat.hold_training(
+            incident.holders_in_date,
+            restraint=any(_CATEGORY.get(i.type_code) == "physical"
+                          for i in incident.interventions),
+        ),
         **(
             incident.characteristics
             if incident.characteristics is not None

@@ -94,6 +94,8 @@ class InterventionFact(models.Model):
     injuries_other = models.PositiveSmallIntegerField(default=0)
     worst_injury = models.CharField(max_length=8, blank=True)
     staff_force = models.PositiveSmallIntegerField(default=0)
+    # Restraints by the training of who held (categories.hold_training): "" without one.
+    hold_training = models.CharField(max_length=20, blank=True, default="")
     staff_injured = models.PositiveSmallIntegerField(default=0)
     police = models.BooleanField(default=False)
     death_or_serious_injury = models.BooleanField(default=False)

@@ -18,6 +18,7 @@ refreshed, so the work of one new incident is bounded by one month of one organi
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -50,6 +51,8 @@ from rrp.analytics.models import (
     scope_ward,
 )
 from rrp.analytics.signals import new_month_reached, summaries_marked_dirty
+from rrp.incidents import codes as incident_codes
+from rrp.incidents.training_notes import in_date_for_holds
 
 logger = logging.getLogger(__name__)
 
@@ -259,10 +262,16 @@ def _incident_inputs(
     ):
         injuries[incident_id].append((person, severity))
     staff: dict[int, list[tuple[str, bool]]] = defaultdict(list)
-    for incident_id, role, injured in _rows(
-        f"SELECT incident_id, role, injured FROM {table['staff']} WHERE {where}", ids  # noqa: S608
+    holders: dict[int, list[bool | None]] = defaultdict(list)
+    for incident_id, role, injured, training in _rows(
+        f"SELECT incident_id, role, injured, training_on_the_day FROM {table['staff']} "  # noqa: S608
+        f"WHERE {where}", ids
     ):
         staff[incident_id].append((role, bool(injured)))
+        if role in incident_codes.PHYSICAL_HOLD_ROLES:
+            # JSON text on SQLite; PostgreSQL's driver has already decoded it.
+            decoded = json.loads(training) if isinstance(training, str) else training
+            holders[incident_id].append(in_date_for_holds(decoded))
     others: dict[int, list[str]] = defaultdict(list)
     for incident_id, kind in _rows(
         f"SELECT incident_id, kind FROM {table['other']} WHERE {where}", ids  # noqa: S608
@@ -289,6 +298,7 @@ def _incident_inputs(
                 started_at=started_at, ended_at=_as_datetime(ended), reason=reason, harm=harm,
                 death_or_serious_injury=bool(dsi), interventions=interventions.get(pk, []),
                 patient={}, injuries=injuries.get(pk, []), staff=staff.get(pk, []),
+                holders_in_date=holders.get(pk, []),
                 other_kinds=others.get(pk, []), duties=duties.get(pk, []),
                 characteristics=patients.on(patient_id, started_at.astimezone(tz).date()),
             )
@@ -510,11 +520,14 @@ _DIMENSIONS: tuple[tuple[str, Q, tuple[str, ...], dict[str, Any]], ...] = (
     ("worst_injury", _INCIDENT_FIRST, ("worst_injury",), {"incidents": Count("id")}),
     ("staff_force", _INCIDENT_FIRST, ("staff_force",),
      {"incidents": Count("id"), "count": Sum("staff_force")}),
+    ("hold_training", _INCIDENT_FIRST, ("hold_training",), {"incidents": Count("id")}),
     *(
         (ch.dimension, _FIRST, (ch.field,), _INTERVENTION_COUNTS)
         for ch in cat.CHARACTERISTICS
     ),
 )
+# Dimensions whose empty value means "not part of this breakdown": no cell is kept for it.
+_ONLY_WHEN_SET: frozenset[str] = frozenset({"hold_training"})
 # Several keys from one query: key -> (incidents aggregate, count aggregate).
 _FLAG_DIMENSIONS: dict[str, dict[str, tuple[Any, Any]]] = {
     "injured": {
@@ -585,6 +598,8 @@ def count_cells(
             source.aggregate(**aggregates)
         ]
         for row in rows.order_by() if hasattr(rows, "order_by") else rows:
+            if dimension in _ONLY_WHEN_SET and not row[fields[0]]:
+                continue  # e.g. a use of force without a restraint has no hold_training
             cell = cells[(*(row[g] for g in group), dimension,
                           _key(dimension, [row[f] for f in fields]))]
             cell[0] += row.get("interventions", 0) or 0
