@@ -25,21 +25,16 @@ from rrp.careplans import codes
 from rrp.careplans.due_rules import examination_due_on
 from rrp.careplans.models import HealthCheck, RiskAssessment, SafetyPlanVersion
 from rrp.patients.models import Admission
-from rrp.standards.indicators import IndicatorPeriod, IndicatorResult, register
+from rrp.standards.indicators import (
+    IndicatorPeriod,
+    IndicatorResult,
+    counted,
+    long_date,
+    register,
+    share,
+)
 
 SOURCE = "Safety plans, risk assessments and physical health checks recorded in RRP"
-
-
-def _value(numerator: int, denominator: int) -> float | None:
-    return 100 * numerator / denominator if denominator else None
-
-
-def _plural(count: int, singular: str, plural: str | None = None) -> str:
-    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _end_of(day: dt.date) -> dt.datetime:
@@ -87,7 +82,7 @@ def safety_plan_review_dates(organisation: Any, period: IndicatorPeriod) -> Indi
     day = last_day(period)
     people = people_on_wards(organisation, period, day)
     if not people:
-        return IndicatorResult(None, 0, 0, f"Nobody was on the wards on {_day(day)}")
+        return IndicatorResult(None, 0, 0, f"Nobody was on the wards on {long_date(day)}")
     versions = (
         SafetyPlanVersion.objects.for_organisation(organisation)
         .filter(plan__patient_id__in=people, signed_at__lt=period.end)
@@ -99,11 +94,12 @@ def safety_plan_review_dates(organisation: Any, period: IndicatorPeriod) -> Indi
     missing = sum(1 for person in people if person not in latest)
     overdue = len(people) - in_date - missing
     text = (
-        f"{in_date} of {_plural(len(people), 'person', 'people')} on the wards on {_day(day)} had "
-        f"a safety plan with a review date still to come; {overdue} past the review date; "
+        f"{in_date} of {counted(len(people), 'person', 'people')} on the wards on "
+        f"{long_date(day)} had a safety plan with a review date still to come; "
+        f"{overdue} past the review date; "
         f"{missing} with no plan"
     )
-    return IndicatorResult(_value(in_date, len(people)), in_date, len(people), text)
+    return IndicatorResult(share(in_date, len(people)), in_date, len(people), text)
 
 
 @register(
@@ -118,7 +114,7 @@ def risk_assessments_in_date(organisation: Any, period: IndicatorPeriod) -> Indi
     day = last_day(period)
     people = people_on_wards(organisation, period, day)
     if not people:
-        return IndicatorResult(None, 0, 0, f"Nobody was on the wards on {_day(day)}")
+        return IndicatorResult(None, 0, 0, f"Nobody was on the wards on {long_date(day)}")
     assessments = (
         RiskAssessment.objects.for_organisation(organisation)
         .filter(patient_id__in=people, recorded_at__lt=period.end)
@@ -129,11 +125,12 @@ def risk_assessments_in_date(organisation: Any, period: IndicatorPeriod) -> Indi
     in_date = sum(1 for person in people if person in latest and latest[person] >= day)
     missing = sum(1 for person in people if person not in latest)
     text = (
-        f"{in_date} of {_plural(len(people), 'person', 'people')} on the wards on {_day(day)} had "
-        f"a risk assessment within its review date; {len(people) - in_date - missing} past it; "
+        f"{in_date} of {counted(len(people), 'person', 'people')} on the wards on "
+        f"{long_date(day)} had a risk assessment within its review date; "
+        f"{len(people) - in_date - missing} past it; "
         f"{missing} with none recorded"
     )
-    return IndicatorResult(_value(in_date, len(people)), in_date, len(people), text)
+    return IndicatorResult(share(in_date, len(people)), in_date, len(people), text)
 
 
 @register(
@@ -167,11 +164,11 @@ def safety_plans_co_produced(organisation: Any, period: IndicatorPeriod) -> Indi
     declined = versions.filter(person_took_part=codes.Participation.DECLINED).count()
     with_carer = versions.filter(carer_took_part=codes.CarerParticipation.YES).count()
     text = (
-        f"{with_person} of {_plural(total, 'safety plan version')} signed in the period were "
+        f"{with_person} of {counted(total, 'safety plan version')} signed in the period were "
         f"written with the person; {declined} where they chose not to take part; "
         f"a family member or carer took part in {with_carer}"
     )
-    return IndicatorResult(_value(with_person, total), with_person, total, text)
+    return IndicatorResult(share(with_person, total), with_person, total, text)
 
 
 @register(
@@ -220,7 +217,7 @@ def examinations_within_24_hours(organisation: Any, period: IndicatorPeriod) -> 
     if not total:
         return IndicatorResult(None, 0, 0, "No admissions in the period to count")
     text = (
-        f"{on_time} of {_plural(total, 'admission')} in the period had a physical examination "
+        f"{on_time} of {counted(total, 'admission')} in the period had a physical examination "
         f"within 24 hours; {late} later; {not_done} with none recorded"
     )
-    return IndicatorResult(_value(on_time, total), on_time, total, text)
+    return IndicatorResult(share(on_time, total), on_time, total, text)

@@ -35,7 +35,14 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from rrp.standards.indicators import IndicatorPeriod, IndicatorResult, register
+from rrp.standards.indicators import (
+    IndicatorPeriod,
+    IndicatorResult,
+    counted,
+    long_date,
+    register,
+    share,
+)
 from rrp.workforce import selectors
 from rrp.workforce.models import (
     PHYSICAL_LEVELS,
@@ -55,18 +62,6 @@ TNA_SOURCE = "The training needs analysis in RRP"
 # Issue 13: "induction within the first weeks" (1.8.I); six weeks is the longest a new starter
 # commonly waits for the trust's next prevention and de-escalation course.
 INDUCTION_WEEKS = 6
-
-
-def _value(numerator: int, denominator: int) -> float | None:
-    return 100 * numerator / denominator if denominator else None
-
-
-def _plural(count: int, singular: str, plural: str | None = None) -> str:
-    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def last_day(period: IndicatorPeriod) -> dt.date:
@@ -118,12 +113,12 @@ def required_in_date(
 
 def _training_result(pairs: Pairs, day: dt.date, what: str, who: str) -> IndicatorResult:
     if not pairs.required:
-        return IndicatorResult(None, 0, 0, f"Nobody {who} needed {what} on {_day(day)}")
+        return IndicatorResult(None, 0, 0, f"Nobody {who} needed {what} on {long_date(day)}")
     text = (
-        f"{pairs.in_date} of {pairs.required} required {what} in date on {_day(day)}, for "
-        f"{_plural(pairs.people, 'person', 'people')} {who}"
+        f"{pairs.in_date} of {pairs.required} required {what} in date on {long_date(day)}, for "
+        f"{counted(pairs.people, 'person', 'people')} {who}"
     )
-    return IndicatorResult(_value(pairs.in_date, pairs.required), pairs.in_date,
+    return IndicatorResult(share(pairs.in_date, pairs.required), pairs.in_date,
                            pairs.required, text)
 
 
@@ -219,7 +214,7 @@ def immediate_life_support(organisation: Any, period: IndicatorPeriod) -> Indica
     day = last_day(period)
     people = _ward_staff(organisation, day, period.wards, lambda member: member.qualified)
     if not people:
-        return IndicatorResult(None, 0, 0, f"No registered staff on the wards on {_day(day)}")
+        return IndicatorResult(None, 0, 0, f"No registered staff on the wards on {long_date(day)}")
     courses = list(selectors.taught_courses(organisation, day).filter(level=CourseLevel.ILS))
     rules = Requirements.of(organisation)
     found = selectors.standings(organisation, day, staff_ids=[p.pk for p in people],
@@ -229,9 +224,9 @@ def immediate_life_support(organisation: Any, period: IndicatorPeriod) -> Indica
         if any(found.get((p.pk, c.pk), selectors.NEVER).status in ("in_date", "expiring")
                for c in courses)
     )
-    text = (f"{trained} of {_plural(len(people), 'registered person', 'registered people')} on "
-            f"the wards on {_day(day)} were in date with immediate life support")
-    return IndicatorResult(_value(trained, len(people)), trained, len(people), text)
+    text = (f"{trained} of {counted(len(people), 'registered person', 'registered people')} on "
+            f"the wards on {long_date(day)} were in date with immediate life support")
+    return IndicatorResult(share(trained, len(people)), trained, len(people), text)
 
 
 def _induction(organisation: Any, period: IndicatorPeriod,
@@ -257,10 +252,10 @@ def _induction(organisation: Any, period: IndicatorPeriod,
     ).values_list("staff_id", "completed_on"):
         if completed_on <= people[staff_id] + dt.timedelta(weeks=INDUCTION_WEEKS):
             done.add(staff_id)
-    text = (f"{len(done)} of {_plural(len(people), who[:-1] if who.endswith('s') else who, who)} "
+    text = (f"{len(done)} of {counted(len(people), who[:-1] if who.endswith('s') else who, who)} "
             f"who started in the period were trained in prevention and de-escalation within "
             f"{INDUCTION_WEEKS} weeks of starting (or had equivalent training accepted)")
-    return IndicatorResult(_value(len(done), len(people)), len(done), len(people), text)
+    return IndicatorResult(share(len(done), len(people)), len(done), len(people), text)
 
 
 @register(
@@ -310,14 +305,14 @@ def analysis_in_force(organisation: Any, period: IndicatorPeriod) -> IndicatorRe
     )
     if signed is None or signed.signed_off_at is None:
         return IndicatorResult(0.0, 0, 1, f"No organisation-wide training needs analysis was "
-                                          f"in force on {_day(day)}")
+                                          f"in force on {long_date(day)}")
     signed_on = timezone.localdate(signed.signed_off_at)
     current = add_months(signed_on, 12) >= day
     rows = signed.requirements.filter(removed_at__isnull=True).count()
     text = (
-        f"Version {signed.version} in force on {_day(day)}: agreed with "
-        f"{signed.training_provider} on {_day(signed.agreed_on or signed_on)}, signed off on "
-        f"{_day(signed_on)}, {_plural(rows, 'requirement')}; "
+        f"Version {signed.version} in force on {long_date(day)}: agreed with "
+        f"{signed.training_provider} on {long_date(signed.agreed_on or signed_on)}, signed off on "
+        f"{long_date(signed_on)}, {counted(rows, 'requirement')}; "
         + ("reviewed within the last year" if current else "its yearly review is overdue")
     )
     return IndicatorResult(100.0 if current else 0.0, 1 if current else 0, 1, text)

@@ -31,6 +31,20 @@ from rrp.standards.rules import percent
 logger = logging.getLogger(__name__)
 
 
+def share(numerator: int, denominator: int) -> float | None:
+    """An indicator's value: the percentage, or None when there was nothing to measure."""
+    return 100 * numerator / denominator if denominator else None
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """"1 plan", "3 plans": for the sentence that says what was counted."""
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 @dataclass(frozen=True)
 class IndicatorPeriod:
     start: dt.datetime

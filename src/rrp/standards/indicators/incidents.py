@@ -10,7 +10,7 @@ from django.db.models import F, Q, QuerySet
 from rrp.incidents.codes import Status
 from rrp.incidents.models import Duty, Incident
 from rrp.patients.models import Patient
-from rrp.standards.indicators import IndicatorPeriod, IndicatorResult, register
+from rrp.standards.indicators import IndicatorPeriod, IndicatorResult, counted, register, share
 
 SOURCE = "Uses of force recorded in RRP"
 # The characteristics Patient.demographics_complete checks, as kept in the incident's
@@ -27,14 +27,6 @@ SNAPSHOT_FIELDS = (
     "ethnic_category",
     "legal_status",
 )
-
-
-def _value(numerator: int, denominator: int) -> float | None:
-    return 100 * numerator / denominator if denominator else None
-
-
-def _plural(count: int, singular: str, plural: str | None = None) -> str:
-    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
 
 
 def incidents_in(organisation: Any, period: IndicatorPeriod) -> QuerySet[Incident]:
@@ -55,10 +47,10 @@ def incidents_reported(organisation: Any, period: IndicatorPeriod) -> IndicatorR
     if not total:
         return IndicatorResult(None, 0, 0, "No uses of force were recorded in the period")
     drafts = total - submitted
-    text = f"{submitted} of {_plural(total, 'use')} of force recorded in the period submitted"
+    text = f"{submitted} of {counted(total, 'use')} of force recorded in the period submitted"
     if drafts:
-        text += f"; {_plural(drafts, 'record')} still in draft"
-    return IndicatorResult(_value(submitted, total), submitted, total, text)
+        text += f"; {counted(drafts, 'record')} still in draft"
+    return IndicatorResult(share(submitted, total), submitted, total, text)
 
 
 @register(
@@ -72,8 +64,8 @@ def incidents_analysed(organisation: Any, period: IndicatorPeriod) -> IndicatorR
     reviewed = submitted.filter(status__in=[Status.REVIEWED, Status.CLOSED]).count()
     if not total:
         return IndicatorResult(None, 0, 0, "No submitted uses of force in the period to review")
-    text = f"{reviewed} of {_plural(total, 'submitted record')} reviewed by a manager"
-    return IndicatorResult(_value(reviewed, total), reviewed, total, text)
+    text = f"{reviewed} of {counted(total, 'submitted record')} reviewed by a manager"
+    return IndicatorResult(share(reviewed, total), reviewed, total, text)
 
 
 def snapshot_complete(snapshot: dict[str, Any]) -> bool:
@@ -100,10 +92,10 @@ def demographics_complete(organisation: Any, period: IndicatorPeriod) -> Indicat
     if not total:
         return IndicatorResult(None, 0, 0, "No submitted uses of force in the period")
     text = (
-        f"{complete} of {_plural(total, 'submitted record')} had every protected "
+        f"{complete} of {counted(total, 'submitted record')} had every protected "
         "characteristic answered for the person (prefers not to say counts as answered)"
     )
-    return IndicatorResult(_value(complete, total), complete, total, text)
+    return IndicatorResult(share(complete, total), complete, total, text)
 
 
 @dataclass(frozen=True)
@@ -151,7 +143,7 @@ def duty_counts(organisation: Any, period: IndicatorPeriod, kinds: list[str]) ->
 def _not_required_note(counts: DutyCounts) -> str:
     if not counts.not_required:
         return ""
-    return f" ({_plural(counts.not_required, 'duty', 'duties')} marked not required are left out)"
+    return f" ({counted(counts.not_required, 'duty', 'duties')} marked not required are left out)"
 
 
 @register(
@@ -169,13 +161,13 @@ def medical_review_within_hour(organisation: Any, period: IndicatorPeriod) -> In
     met = counts.on_time + counts.late_with_reason
     missed = counts.due - met
     text = (
-        f"{met} of {_plural(counts.due, 'restraint')}: {counts.on_time} reviewed within the hour, "
+        f"{met} of {counted(counts.due, 'restraint')}: {counts.on_time} reviewed within the hour, "
         f"{counts.late_with_reason} later with the reason recorded"
     )
     if missed:
         text += f"; {missed} with neither"
     return IndicatorResult(
-        _value(met, counts.due), met, counts.due, text + _not_required_note(counts)
+        share(met, counts.due), met, counts.due, text + _not_required_note(counts)
     )
 
 
@@ -191,13 +183,13 @@ def mechanical_restraint_reviews(organisation: Any, period: IndicatorPeriod) -> 
     counts = duty_counts(organisation, period, ["mechanical_restraint_review"])
     if not counts.due:
         return IndicatorResult(None, 0, 0, "No mechanical restraint reviews fell due in the period")
-    text = f"{counts.on_time} of {_plural(counts.due, 'review')} due were done on time"
+    text = f"{counts.on_time} of {counted(counts.due, 'review')} due were done on time"
     if counts.done - counts.on_time:
         text += f"; {counts.done - counts.on_time} late"
     if counts.not_done:
         text += f"; {counts.not_done} not recorded"
     return IndicatorResult(
-        _value(counts.on_time, counts.due),
+        share(counts.on_time, counts.due),
         counts.on_time,
         counts.due,
         text + _not_required_note(counts),
@@ -217,13 +209,13 @@ def observations_done(organisation: Any, period: IndicatorPeriod) -> IndicatorRe
     if not counts.due:
         return IndicatorResult(None, 0, 0, "No restraint in the period needed observations")
     text = (
-        f"{counts.done} of {_plural(counts.due, 'restraint')} had observations recorded, or why "
+        f"{counts.done} of {counted(counts.due, 'restraint')} had observations recorded, or why "
         "they could not be taken"
     )
     if counts.not_done:
         text += f"; {counts.not_done} with nothing recorded"
     return IndicatorResult(
-        _value(counts.done, counts.due), counts.done, counts.due, text + _not_required_note(counts)
+        share(counts.done, counts.due), counts.done, counts.due, text + _not_required_note(counts)
     )
 
 
@@ -231,13 +223,13 @@ def _offered(organisation: Any, period: IndicatorPeriod, kind: str, what: str) -
     counts = duty_counts(organisation, period, [kind])
     if not counts.due:
         return IndicatorResult(None, 0, 0, f"No uses of force in the period needed {what}")
-    text = f"{counts.done} of {_plural(counts.due, 'use')} of force: {what} recorded"
+    text = f"{counts.done} of {counted(counts.due, 'use')} of force: {what} recorded"
     if counts.done:
         text += " (held, or offered and the reason it did not happen recorded)"
     if counts.not_done:
         text += f"; {counts.not_done} not yet recorded"
     return IndicatorResult(
-        _value(counts.done, counts.due), counts.done, counts.due, text + _not_required_note(counts)
+        share(counts.done, counts.due), counts.done, counts.due, text + _not_required_note(counts)
     )
 
 
@@ -300,12 +292,12 @@ def care_plans_reviewed(organisation: Any, period: IndicatorPeriod) -> Indicator
     if not counts.due:
         return IndicatorResult(None, 0, 0, "No care plan reviews fell due in the period")
     text = (
-        f"{counts.done} of {_plural(counts.due, 'care plan review')} due after a use of force done"
+        f"{counts.done} of {counted(counts.due, 'care plan review')} due after a use of force done"
     )
     if counts.done - counts.on_time:
         text += f" ({counts.done - counts.on_time} late)"
     if counts.not_done:
         text += f"; {counts.not_done} not yet done"
     return IndicatorResult(
-        _value(counts.done, counts.due), counts.done, counts.due, text + _not_required_note(counts)
+        share(counts.done, counts.due), counts.done, counts.due, text + _not_required_note(counts)
     )
