@@ -29,6 +29,7 @@ from rrp.core import limits
 from rrp.core.forms import NhsDateField, NhsDateWidget
 from rrp.core.ward_clock import SkippedTime, ward_time
 from rrp.incidents import codes
+from rrp.incidents.description import force_described
 from rrp.incidents.inputs import (
     IncidentInput,
     InjuryInput,
@@ -303,7 +304,9 @@ class IncidentForm(QuietForm):
     )
     description = _text(
         "How was force used?",
-        "What happened, in order: how the patient was held, by whom, and how they were",
+        "What happened, in order: how the patient was held, by whom, and how they were. "
+        "If the lines of force above say it all, leave this blank: they are written out as "
+        "the description",
         rows=4,
     )
     outcome = _text(
@@ -818,8 +821,13 @@ class IncidentRecording:
         others = self._others()
         injured = m.get("anyone_injured") or ""
         injuries = self._injuries(submit=submit) if injured == "yes" else []
+        harm = m.get("harm") or ""
+        if not harm and injured == "no" and m.get("death_or_serious_injury") == "no":
+            # The degree of harm grades physical harm to the patient, which needs an injury
+            # (or a death): with nobody injured it is "No harm", so it is not asked.
+            harm = codes.Harm.NONE
         if submit:
-            self._require_answers(m, injured, injuries)
+            self._require_answers(m, injured, injuries, harm=harm)
         de_escalation = list(m.get("de_escalation") or [])
         efforts = (m.get("efforts_to_avoid") or "").strip()
         if not efforts and de_escalation:
@@ -827,6 +835,11 @@ class IncidentRecording:
             labels = dict(codes.DeEscalation.choices)
             efforts = "; ".join(str(labels[item]) for item in de_escalation if item in labels)
         care_plan = {"yes": True, "no": False}.get(m.get("in_care_plan") or "")
+        description = (m.get("description") or "").strip()
+        if not description and submit:
+            # The lines of force are themselves a description of how it was used (s.6(5)(f)):
+            # typed words add what they cannot say, as the checklist does for s.6(5)(o).
+            description = force_described(interventions)
         return IncidentInput(
             ward=ward,
             patient=patient,
@@ -834,7 +847,7 @@ class IncidentRecording:
             ended_at=ended_at,
             reason=m.get("reason") or "",
             reason_detail=m.get("reason_detail") or "",
-            description=m.get("description") or "",
+            description=description,
             efforts_to_avoid=efforts,
             de_escalation=de_escalation,
             outcome=m.get("outcome") or "",
@@ -843,7 +856,7 @@ class IncidentRecording:
             death_or_serious_injury=m.get("death_or_serious_injury") == "yes",
             planned=bool(m.get("planned")),
             negligible=bool(m.get("negligible")),
-            harm=m.get("harm") or codes.Harm.NONE,
+            harm=harm or codes.Harm.NONE,
             psychological_harm=m.get("psychological_harm") or codes.PsychologicalHarm.NOT_KNOWN,
             interventions=interventions,
             staff=staff,
@@ -1045,10 +1058,12 @@ class IncidentRecording:
         ]
 
     def _require_answers(
-        self, m: dict[str, Any], injured: str, injuries: list[InjuryInput]
+        self, m: dict[str, Any], injured: str, injuries: list[InjuryInput], *, harm: str
     ) -> None:
         main = self.main
-        # "in_care_plan" is not here: the safety plan may answer it (answer_care_plan).
+        # "in_care_plan" and "notification" are not here: the safety plan may answer them
+        # (answer_care_plan, answer_notification). The harm may follow from the answers.
+        answers = {**m, "harm": harm}
         for name, message in (
             (
                 "death_or_serious_injury",
@@ -1057,7 +1072,7 @@ class IncidentRecording:
             ("anyone_injured", "Say whether anyone was injured"),
             ("harm", "Choose the degree of harm to the patient"),
         ):
-            if not m.get(name):
+            if not answers.get(name):
                 self._add_error(main, name, message)
 
     def answer_care_plan(
@@ -1074,6 +1089,20 @@ class IncidentRecording:
                 self.main,
                 "in_care_plan",
                 "Say whether these types of force were in the care plan, or choose not known",
+            )
+
+    def answer_notification(self, data: IncidentInput, *, mode: str, named: str) -> None:
+        """Use of Force Act s.6(5)(p), "whether a notification was sent to the person(s) named
+        in the care plan": when the safety plan in force names nobody, that is the answer and
+        nothing is asked; when it names someone, the question is whether they were told (the
+        "nobody is named" answer would contradict the plan)."""
+        if mode == "answer":
+            data.notification = codes.Notification.NOT_APPLICABLE
+        elif mode == "named" and data.notification == codes.Notification.NOT_APPLICABLE:
+            self._add_error(
+                self.main,
+                "notification",
+                f"The safety plan says to tell {named}: say whether they have been told",
             )
 
     # -- what is known before checking: the safety plan is shown as soon as it can be ------

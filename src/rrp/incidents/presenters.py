@@ -699,6 +699,21 @@ class PlanCheck:
         return self.plan is None
 
     @property
+    def named_to_tell(self) -> str:
+        """Who the plan names to be told after force is used (Use of Force Act s.6(5)(p)):
+        blank when there is no plan, or when the plan names nobody."""
+        return (self.plan.notify_after_force or "").strip() if self.plan is not None else ""
+
+    @property
+    def notification_mode(self) -> str:
+        """How s.6(5)(p) is put on the form: "question" (no plan in RRP: was the person
+        named in the care plan told, or is nobody named), "named" (was this person told) or
+        "answer" (the plan names nobody: nothing to choose)."""
+        if self.plan is None:
+            return "question"
+        return "named" if self.named_to_tell else "answer"
+
+    @property
     def warning_keys(self) -> list[str]:
         return [warning_key(w) for w in self.warnings]
 

@@ -306,6 +306,7 @@ def _check_recording(
     data = recording.validate(submit=submit, now=now)
     check = _check_of(request, data)
     recording.answer_care_plan(data, answer=check.answer, asked=check.asks_question, submit=submit)
+    recording.answer_notification(data, mode=check.notification_mode, named=check.named_to_tell)
     recording.apply_problems(
         services.incident_input_problems(data, _organisation(request), now, draft=not submit)
     )

@@ -42,3 +42,41 @@ for (const person of document.querySelectorAll('select.rrp-member-select')) {
     }
   })
 }
+
+// A position change follows straight on: choosing the type of the next line starts it when
+// the line before ended, unless a start was typed. Changing that end moves the start with it.
+const rows = [...document.querySelectorAll('[data-intervention-row]')]
+rows.forEach((row, index) => {
+  const previous = rows[index - 1]
+  const type = row.querySelector('select.rrp-type-select')
+  const start = row.querySelector('input[name$="-started_at"]')
+  const before = previous && previous.querySelector('input[name$="-ended_at"]')
+  if (!type || !start || !before) return
+  const follow = () => {
+    if (type.value === '' || before.value.trim() === '') return
+    if (start.value.trim() === '' || start.dataset.filledIn === 'yes') {
+      start.value = before.value.trim()
+      start.dataset.filledIn = 'yes'
+    }
+  }
+  type.addEventListener('change', follow)
+  before.addEventListener('change', follow)
+  start.addEventListener('input', () => { start.dataset.filledIn = 'no' })
+})
+
+// The degree of harm grades physical harm to the patient: asked only when someone was
+// injured or the patient died or was seriously injured. With both answered no, the server
+// records "No harm". Shown again if it already holds an answer or a problem.
+const harm = document.querySelector('[data-harm-question]')
+if (harm) {
+  const radios = [...document.querySelectorAll(
+    'input[type="radio"][name="death_or_serious_injury"], input[type="radio"][name="anyone_injured"]')]
+  const keep = harm.querySelector('.nhsuk-error-message') ||
+    [...harm.querySelectorAll('input[type="radio"]')].some((radio) => radio.checked)
+  const answeredNo = (name) => radios.some((radio) => radio.name === name && radio.checked && radio.value === 'no')
+  const update = () => {
+    harm.hidden = !keep && answeredNo('death_or_serious_injury') && answeredNo('anyone_injured')
+  }
+  for (const radio of radios) radio.addEventListener('change', update)
+  update()
+}

@@ -1,6 +1,6 @@
 // The patient's safety plan on the recording form (issue 6). Choosing the patient draws their
 // plan at a glance just below, and the answer to "were these types of force in the care plan"
-// taken from it, without reloading the form or moving focus. Without JavaScript, or if the
+// taken from it (and who is to be told, s.6(5)(p)), without reloading the form or moving focus. Without JavaScript, or if the
 // plan cannot be fetched, the "Show their safety plan" button redraws the whole form instead.
 const form = document.querySelector('form[data-plan-url]')
 const patient = form && form.querySelector('#id_patient')
@@ -44,6 +44,10 @@ async function showPlan () {
   // While the question is still asked, an answer already chosen is kept.
   swap(part, 'care-plan-answer', (fresh, shown) =>
     fresh.dataset.mode === 'question' && shown.dataset.mode === 'question')
+  // Who to tell (s.6(5)(p)): an answer already chosen is kept while the same question stays.
+  swap(part, 'notification-answer', (fresh, shown) =>
+    fresh.dataset.mode !== 'answer' && fresh.dataset.mode === shown.dataset.mode &&
+    fresh.querySelector('legend')?.textContent === shown.querySelector('legend')?.textContent)
   if (status && plan) status.textContent = plan.dataset.status || ''
 }
 
