@@ -39,6 +39,8 @@ def demo(transactional_db: None) -> dict[str, str]:
         Evidence,
         StandardsEdition,
     )
+    from rrp.trainers.models import Trainer
+    from rrp.workforce.models import Course, TrainingSession
 
     # Browser tests empty the database between tests, the catalogue with it.
     load_into(StandardsEdition, ComplianceStatement, "nms-2019-12")
@@ -51,7 +53,18 @@ def demo(transactional_db: None) -> dict[str, str]:
     evidence = Evidence.objects.filter(organisation=organisation).first()
     assert incident and cycle and action and evidence, "the demo is missing records"
     patient = incident.patient_id
+    # Training (issue 13): the physical skills course, its latest class with its report and
+    # evaluation, and a trainer with a portfolio.
+    physical = Course.objects.filter(organisation=organisation, techniques__isnull=False).first()
+    session = (TrainingSession.objects.filter(organisation=organisation, course=physical,
+                                              report__isnull=False).order_by("-held_on").first())
+    trainer = Trainer.objects.filter(organisation=organisation).first()
+    assert physical and session and trainer, "the demo is missing training records"
     return {
+        "course": f"/training/courses/{physical.code}/",
+        "session": f"/training/sessions/{session.pk}/",
+        "techniques": f"/training/sessions/{session.pk}/techniques/",
+        "trainer": f"/training/trainers/{trainer.pk}/",
         "incident": f"/uses-of-force/{incident.pk}/",
         "patient": f"/patients/{patient}/",
         "safety plan": f"/patients/{patient}/safety-plan/",
@@ -85,9 +98,14 @@ def pages_for(records: dict[str, str]) -> dict[str, list[str]]:
         "doctor": ["/", "/uses-of-force/duties/?owner=doctor", "/safety-plans/", "/notifications/"],
         "manager": ["/", "/uses-of-force/?status=submitted", "/bed-days/"],
         "lead": ["/", "/uses-of-force/escalations/", "/people/", "/exports/", *compliance],
-        "board": ["/", "/compliance/"],
+        "board": ["/", "/compliance/", "/training/trainers/", "/training/trainers/summary/"],
         "auditor": ["/", "/compliance/"],
-        "trainer": ["/"],
+        "trainer": ["/", "/training/", "/training/staff/", "/training/courses/",
+                    "/training/courses/outcomes/", records["course"], "/training/sessions/",
+                    records["session"], records["techniques"],
+                    "/training/injuries-and-incidents/",
+                    "/training/needs-analysis/", "/training/trainers/", records["trainer"],
+                    "/training/trainers/summary/"],
         "admin": ["/", "/audit/", "/people/", "/bed-days/", "/jobs/"],
         "peer": ["/", "/compliance/peer-reviews/"],
     }

@@ -131,3 +131,22 @@ def test_the_shortest_interval_of_the_rows_that_apply_counts() -> None:
                          analyses={"": rows}) is None
     # No analysis in force: the interim rule, at the course's own interval.
     assert months_needed(assistant, course, ward_service_types=types, analyses={}) == 12
+
+
+def test_a_recorded_outcome_runs_out_at_the_tnas_interval(
+    make_tna: Any, standard_courses: dict[str, Any], make_staff: Any,
+    api_client_for: Any, trainer: Any, organisation: Any,
+) -> None:
+    # The TNA in force keeps physical skills in date for 6 months, not the course's 12: the
+    # record the trainer posts says so, as the person's training list does.
+    member = make_staff("Ada")
+    make_tna([TnaRequirementInput(course="RRN-L2", refresher_months=6)])
+    api = api_client_for(trainer, organisation)
+    response = api.post("/api/v1/training-records", {
+        "staff": member.pk, "course": "RRN-L2", "completed_on": "2026-01-10",
+        "outcome": "competent", "occupational_health_checked": True})
+    assert response.status_code == 201, response.content
+    assert response.json()["expires_on"] == "2026-07-10"
+    [row] = [r for r in api.get(f"/api/v1/staff/{member.pk}/training").json()
+             if r["course"] == "RRN-L2"]
+    assert row["expires_on"] == "2026-07-10"

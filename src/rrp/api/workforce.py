@@ -4,7 +4,8 @@ contract).
     POST /api/v1/staff                           add someone to the register (201 {"id": ...})
     GET  /api/v1/staff/{id}                      one person on the register
     GET  /api/v1/staff/{id}/training             every course they have a record of or need
-    POST /api/v1/courses                         add a course (201)
+    POST /api/v1/courses                         add a course (201), with the learning
+                                                 outcomes it teaches ("outcomes", optional)
     POST /api/v1/training-records                one person's outcome in a course (201)
     GET  /api/v1/training/compliance?ward=OAK    the figures by course (all wards without ward)
 
@@ -77,6 +78,9 @@ class CourseIn(Body):
     certifying_body: Name = ""
     certificate_number: Annotated[str, Field(max_length=60)] = ""
     certificate_valid_until: Day | None = None
+    # Codes of standard 3.1 I-XV ("3.1.V") and Use of Force Act s.5(2)(a)-(k) ("s5.e") the
+    # course teaches; optional, an unknown code is a 422 naming it ("outcomes", 0).
+    outcomes: list[Code] = items()
 
 
 class CourseOut(Schema):
@@ -92,6 +96,7 @@ class CourseOut(Schema):
     certifying_body: str
     certificate_number: str
     certificate_valid_until: dt.date | None
+    outcomes: list[str]
 
 
 class TrainingRecordIn(Body):
@@ -175,6 +180,7 @@ def _course_out(course: Course) -> dict[str, Any]:
         "certifying_body": course.certifying_body,
         "certificate_number": course.certificate_number,
         "certificate_valid_until": course.certificate_valid_until,
+        "outcomes": list(course.outcomes),
     }
 
 
@@ -184,7 +190,7 @@ def _record_out(record: TrainingRecord) -> dict[str, Any]:
         "completed_on": record.completed_on, "outcome": record.outcome,
         "theory_result": record.theory_result,
         "occupational_health_checked": record.occupational_health_checked,
-        "expires_on": record.expires_on, "session": record.session_id,
+        "expires_on": selectors.record_expires_on(record), "session": record.session_id,
         "equivalent_previous": record.equivalent_previous,
     }
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "rrp.incidents",
     "rrp.careplans",
     "rrp.workforce",
+    "rrp.trainers",
     "rrp.analytics",
     "rrp.standards",
     "rrp.api",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("exports/", include("rrp.incidents.export_urls")),
     path("dashboards/", include("rrp.analytics.urls")),
     path("compliance/", include("rrp.standards.urls")),
+    path("training/trainers/", include("rrp.trainers.urls")),
     path("training/", include("rrp.workforce.urls")),
     path("audit/", include("rrp.audit.urls")),
     path("notifications/", include("rrp.notifications.urls")),

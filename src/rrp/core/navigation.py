@@ -16,6 +16,8 @@ class NavEntry:
     label: str
     url_name: str
     permission: str
+    # Not shown to those who reach the area from another entry (whose permission this is).
+    unless: str = ""
 
 
 # Each capability adds its area here, with the permission that makes it visible.
@@ -25,6 +27,9 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("Uses of force", "incidents:list", "incidents.view_incident"),
     NavEntry("Safety plans", "careplans:worklist", "careplans.view_plan"),
     NavEntry("Training", "workforce:compliance", "workforce.view_compliance"),
+    # The board holds the trainers to account (standard 3.5.I: their yearly summary goes to the
+    # executive and non-executive leads) without seeing the staff's own training records.
+    NavEntry("Trainers", "trainers:list", "trainers.view", unless="workforce.view_compliance"),
     NavEntry("Dashboards", "analytics:organisation", "analytics.view_dashboard"),
     NavEntry("Wards", "organisations:wards", "organisations.view_organisation"),
     NavEntry("People", "organisations:members", "organisations.view_members"),
@@ -42,6 +47,8 @@ def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
     items = []
     for entry in NAVIGATION:
         if not roles_allow(roles, entry.permission):
+            continue
+        if entry.unless and roles_allow(roles, entry.unless):
             continue
         href = reverse(entry.url_name)
         current = request.path == href or (href != "/" and request.path.startswith(href))

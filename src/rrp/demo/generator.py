@@ -179,6 +179,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "rrp.careplans.demo.seed_care_plans",  # after the incidents its plans answer to
     "rrp.standards.demo.seed_compliance",
     "rrp.workforce.demo.seed_workforce",  # draws nothing from the generator the next step uses
+    "rrp.trainers.demo.seed_trainers",  # trainers from the register above; draws nothing
     "rrp.analytics.demo.seed_analytics",  # last: summarises everything above
 )
 

@@ -54,6 +54,16 @@ PERMISSION_ROLES: dict[str, frozenset[str]] = {
     ),
     "workforce.manage_tna": frozenset({Role.TRAINER, Role.RRP_LEAD}),
     "workforce.sign_off_tna": frozenset({Role.RRP_LEAD}),
+    # Trainers' portfolios and quality assurance (standard 3.5): trainers keep portfolios and
+    # provider records; the lead reviews them yearly and monitors competence (3.5.I, XIII)
+    # and presents the summary to the board (the executive and non-executive leads).
+    "trainers.view": frozenset({Role.TRAINER, Role.RRP_LEAD, Role.BOARD}),
+    "trainers.manage": frozenset({Role.TRAINER, Role.RRP_LEAD}),
+    "trainers.review": frozenset({Role.RRP_LEAD}),
+    "workforce.manage_techniques": frozenset({Role.TRAINER}),  # 3.4.2.XXIV: the manual
+    "workforce.sign_off_techniques": frozenset({Role.RRP_LEAD}),  # 3.4.2.XXV: the lead
+    "workforce.view_training_events": frozenset({Role.TRAINER, Role.RRP_LEAD}),  # XXXVII
+    "workforce.review_training_events": frozenset({Role.RRP_LEAD}),  # 3.4.2.XLI audit
 }
 
 

@@ -121,3 +121,42 @@ def needs_analysis_review(request: HttpRequest) -> list[AttentionItem]:
         detail="Reviewed at least yearly (standard 3.4.1): start a new version, have it agreed "
                "with the training provider and signed off" + (" - overdue" if overdue else ""),
     )]
+
+
+@register
+def techniques_to_sign_off(request: HttpRequest) -> list[AttentionItem]:
+    """On the executive lead's home page: techniques of the training manual awaiting their
+    sign-off (standard 3.4.2.XXV) or overdue for the yearly review (XXIX), and injuries and
+    incidents in training awaiting their review (XLI)."""
+    if Role.RRP_LEAD not in _roles(request):
+        return []
+    from rrp.workforce import content_selectors
+
+    organisation = request.organisation  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    awaiting, overdue = content_selectors.techniques_for_the_lead(organisation, today)
+    items = []
+    for found, title, detail, urgent in (
+        (awaiting, ("Technique awaiting your sign-off", "Techniques awaiting your sign-off"),
+         "Physical interventions in the training manual whose risk assessment the executive "
+         "lead signs off (standard 3.4.2.XXV)", False),
+        (overdue, ("Technique review overdue", "Technique reviews overdue"),
+         "Physical interventions signed off more than a year ago: review them and sign off "
+         "again (standard 3.4.2.XXIX)", True),
+    ):
+        if not found:
+            continue
+        courses = sorted({t.course.code for t in found})
+        href = (reverse("workforce:course", kwargs={"course_code": courses[0]}) + "#manual"
+                if len(courses) == 1 else reverse("workforce:courses"))
+        items.append(AttentionItem(title=_plural(len(found), *title), count=len(found),
+                                   urgent=urgent, href=href, detail=detail))
+    unreviewed = content_selectors.unreviewed_events(organisation).count()
+    if unreviewed:
+        items.append(AttentionItem(
+            title=_plural(unreviewed, "Injury or incident in training to review",
+                          "Injuries and incidents in training to review"),
+            count=unreviewed, href=reverse("workforce:training-events"),
+            detail="Audited and reviewed regularly (standard 3.4.2.XLI)",
+        ))
+    return items

@@ -13,6 +13,10 @@
   people were found not yet competent (with the two plans, 3.4.2.XXXIX); most were reassessed,
   the latest ones are waiting. The demo's ward nurse and ward manager are on Oak Ward's register,
   linked to their accounts.
+- Competence by technique (3.4.2.XXXIX) on the recent physical skills sessions: most people
+  competent in every technique, a few not assessed in one, those not yet competent overall
+  short in one or two, those excluded on health grounds excluded from all, and anyone whose
+  adjustments avoid floor-level holds excluded from the floor restraint.
 - The people named on the demo's past uses of force (each ward's team and bank staff) are on
   the register too, trained like everyone else, and each record is linked to them by name with
   their training on the day of the incident (issue 13).
@@ -29,6 +33,7 @@ import decimal
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -39,12 +44,16 @@ from rrp.organisations.models import Membership, Role, ServiceType
 from rrp.workforce import services
 from rrp.workforce.inputs import (
     CourseInput,
+    CourseReportInput,
+    EvaluationInput,
     OutcomeInput,
     SessionInput,
     StaffInput,
+    TechniqueInput,
     TnaAgreementInput,
     TnaInput,
     TnaRequirementInput,
+    TrainingEventInput,
     TrainingRecordInput,
 )
 from rrp.workforce.models import PHYSICAL_LEVELS, Course, StaffMember
@@ -57,6 +66,8 @@ LOCAL = ZoneInfo("Europe/London")
 # from the demo's seed, without taking a number from the generator the later steps use.
 SALT = 0x7261696E  # "rain"
 TEAMS_SALT = 0x7465616D  # "team": the past incidents' ward teams (issue 13)
+CONTENT_SALT = 0x6D616E75  # "manu": the training manual, session reports and evaluations
+RESULTS_SALT = 0x74656368  # "tech": competence by technique on recent sessions
 
 # Staff per bed: more on intensive care and learning disability units (higher observation
 # levels), fewer on long-stay wards.
@@ -91,18 +102,34 @@ class CoursePlan:
     delivery: str = "face_to_face"
     rationale: str = ""
     refresher_months: int = 12
+    outcomes: tuple[str, ...] = ()
 
+
+# What each course teaches (standard 3.1 I-XV, Use of Force Act s.5(2)(a)-(k)). One realistic
+# gap: no course teaches 3.1.VIII (safety planning tools and advance decisions), so the
+# outcomes matrix and the self-assessment show it. Fixed, not drawn: the streams are unchanged.
+_PREVENTION_OUTCOMES = ("3.1.I", "3.1.II", "3.1.III", "3.1.IV", "3.1.VII", "3.1.IX", "3.1.X",
+                        "3.1.XI", "3.1.XV", "s5.a", "s5.b", "s5.c", "s5.d", "s5.e", "s5.g")
+_PHYSICAL_OUTCOMES = ("3.1.V", "3.1.VI", "3.1.XII", "3.1.XIII", "3.1.XIV", "3.1.XV", "s5.e",
+                      "s5.f", "s5.h", "s5.j", "s5.k")
+_SPECIALIST_OUTCOMES = ("3.1.V", "3.1.VI", "3.1.XII", "3.1.XIV", "s5.f", "s5.h", "s5.i",
+                        "s5.j", "s5.k")
+_AWARENESS_OUTCOMES = ("3.1.I", "3.1.V", "3.1.VI", "s5.a", "s5.b", "s5.c", "s5.d", "s5.i",
+                       "s5.k")
 
 COURSES = [
-    CoursePlan("RRN-PREV", "Prevention and de-escalation", "prevention", "7.5"),
-    CoursePlan("RRN-PHYS", "Physical skills: restrictive interventions", "physical", "15"),
+    CoursePlan("RRN-PREV", "Prevention and de-escalation", "prevention", "7.5",
+               outcomes=_PREVENTION_OUTCOMES),
+    CoursePlan("RRN-PHYS", "Physical skills: restrictive interventions", "physical", "15",
+               outcomes=_PHYSICAL_OUTCOMES),
     CoursePlan("RRN-SPEC", "Specialist skills: seclusion and rapid tranquillisation",
-               "specialist", "7.5"),
+               "specialist", "7.5", outcomes=_SPECIALIST_OUTCOMES),
     CoursePlan("BLS", "Basic life support", "bls", "3"),
     CoursePlan("ILS", "Immediate life support", "ils", "7.5"),
     CoursePlan("RRP-AWARE", "Restrictive practice awareness", "awareness", "1", "e_learning",
                "The law, the Use of Force Act and the trust's policy: knowledge checked by a "
-               "quiz. Every skill is taught face to face in the prevention course.", 36),
+               "quiz. Every skill is taught face to face in the prevention course.", 36,
+               outcomes=_AWARENESS_OUTCOMES),
 ]
 
 
@@ -206,6 +233,7 @@ def _courses(ctx: DemoContext, actor: Actor) -> dict[str, Course]:
                 certifying_body="BILD ACT" if certified else "",
                 certificate_number=f"BILD-ACT-{plan.code[-4:]}-0417" if certified else "",
                 certificate_valid_until=valid_until if certified else None,
+                outcomes=list(plan.outcomes),
             ),
         )
     return courses
@@ -364,6 +392,8 @@ def seed_workforce(ctx: DemoContext) -> None:
 
         incident_staff_link_register(actor=ctx.actor, organisation=ctx.organisation)
     seed_needs_analysis(ctx, actor)
+    seed_course_content(ctx, actor)
+    seed_technique_results(ctx, actor)  # after the manual it records results in
 
 
 def _plan_training(
@@ -597,3 +627,231 @@ def seed_needs_analysis(ctx: DemoContext, actor: Actor) -> None:
                      "is down; staff injuries during escorts are up on Oak Ward.")
     services.tna_create(actor=actor, organisation=ctx.organisation, data=review,
                         copy_from=first, now=_at(ctx.today - dt.timedelta(days=9), 10))
+
+
+# ---------------------------------------------------------------------------------------------
+# The training manual, and how the recent sessions went (standard 3.4.2.XXIV-XLI)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TechniquePlan:
+    name: str
+    description: str
+    training_risks: str
+    physical_risks: str
+    psychological_risks: str
+    mitigations: str
+
+
+_ASSESSOR = ("Dr Helen Marsh", "Consultant psychiatrist and physical health lead, GMC "
+                               "registered")
+TECHNIQUES = [
+    TechniquePlan(
+        "Breakaway from a wrist grab",
+        "Disengaging from a one- or two-handed wrist grab by rotating towards the thumb and "
+        "stepping away (assault avoidance, 3.4.2.XX).",
+        "Wrist and shoulder strain when practised at speed; partners practise at walking pace.",
+        "Minor wrist strain to the staff member; bruising to the person if pulled against.",
+        "Startle and fear for the person if done suddenly; staff feeling unsafe afterwards.",
+        "Used only to disengage, with verbal de-escalation throughout; debrief after use."),
+    TechniquePlan(
+        "Two-person standing hold",
+        "Two staff each holding an arm in a figure-of-four hold, the person standing, one "
+        "staff member leading and monitoring throughout (3.4.2.XXII).",
+        "Shoulder and elbow strain to participants; only trainers role play resistance "
+        "(3.4.2.XXVII) and a second trainer manages the role play (XXVIII).",
+        "Joint injury, bruising; positional stress if prolonged.",
+        "Re-traumatisation, loss of dignity and trust; distress to people watching.",
+        "Shortest possible duration; a named staff member monitors airway, breathing and "
+        "wellbeing; release as soon as risk allows; post-incident support for all."),
+    TechniquePlan(
+        "Seated hold",
+        "Moving from a standing hold to seated, on a chair or sofa, the person's back "
+        "supported and their airway clear.",
+        "Falls during the transition; practised on mats with padded seating.",
+        "Falls, joint strain; restricted breathing if the person slumps forward.",
+        "Feeling trapped; memories of past abuse.",
+        "Never a forward-leaning position; monitoring of breathing; shortest duration."),
+    TechniquePlan(
+        "Supine restraint on the floor",
+        "Controlled descent to the floor face up, with a head support; the person's airway "
+        "and breathing monitored by the staff member at the head (3.4.2.XXII).",
+        "Knee and back injury to participants during descent; trainers only for resistance.",
+        "Restricted breathing, chest compression, head injury during descent; cardiac "
+        "events (the Right to Life, Article 2).",
+        "Severe distress, re-traumatisation, lasting damage to the therapeutic relationship.",
+        "Last resort only; never prone; no pressure on chest or abdomen; physical health "
+        "observations afterwards (2.5.2); medical review if any concern."),
+    TechniquePlan(
+        "Escort in a standing hold",
+        "Walking a person held in a two-person standing hold a short distance to a safer "
+        "place, a third staff member clearing the route.",
+        "Trips and falls while walking; practised on a clear route.",
+        "Falls, joint strain, collision with doors and furniture.",
+        "Loss of dignity in front of others; fear of where they are being taken.",
+        "Explain where and why throughout; shortest route; stop if the person falls."),
+]
+# The last technique was added after the review of the TNA (escorts on Oak Ward): it awaits
+# the lead's sign-off.
+TECHNIQUE_SIGNED_DAYS_AGO = 300
+NEW_TECHNIQUE_DAYS_AGO = 6
+# Of the sessions of the last RECENT_DAYS, these shares have a course report and evaluation.
+RECENT_DAYS = 120
+REPORTED_SHARE = 0.85
+EVALUATED_SHARE = 0.7
+
+
+def _evaluation(rng: random.Random, attended: int) -> EvaluationInput:
+    returned = max(1, attended - rng.choice([0, 0, 1, 1, 2, 3]))
+    weights = [1, 2, 8, 40, 49]
+    counts = [0, 0, 0, 0, 0]
+    for _form in range(returned):
+        counts[rng.choices(range(5), weights=weights)[0]] += 1
+    themes = rng.choice([
+        "Most valued the de-escalation scenarios; several asked for more time on seated holds.",
+        "Practical and well paced. Two said the room was too small for the floor work.",
+        "Good link to real incidents on the wards; some wanted more on trauma informed care.",
+        "Trainers knowledgeable; a request for refreshers on the ward rather than off site.",
+    ])
+    return EvaluationInput(forms_returned=returned, themes=themes,
+                           **{f"rating_{r + 1}": counts[r] for r in range(5)})
+
+
+def seed_course_content(ctx: DemoContext, actor: Actor) -> None:
+    """The physical skills course's training manual (four techniques signed off by the lead,
+    one awaiting sign-off), course reports and evaluations on most recent sessions, and a
+    training injury and a near miss on the latest physical skills sessions. Drawn from a
+    stream of its own: nothing before it changes."""
+    from rrp.workforce import course_content
+    from rrp.workforce.models import TrainingSession
+
+    rng = _rng(ctx, CONTENT_SALT)
+    lead = (
+        Membership.objects.filter(organisation=ctx.organisation, role=Role.RRP_LEAD)
+        .select_related("user").order_by("pk").first()
+    )
+    course = Course.objects.get(organisation=ctx.organisation, code="RRN-PHYS")
+    signed_on = ctx.today - dt.timedelta(days=TECHNIQUE_SIGNED_DAYS_AGO)
+    for index, plan in enumerate(TECHNIQUES):
+        newest = index == len(TECHNIQUES) - 1
+        assessed = ctx.today - dt.timedelta(days=NEW_TECHNIQUE_DAYS_AGO if newest else
+                                            TECHNIQUE_SIGNED_DAYS_AGO + 14)
+        technique = course_content.technique_add(
+            actor=actor, course=course, now=_at(assessed, 14),
+            data=TechniqueInput(
+                name=plan.name, description=plan.description,
+                training_risks=plan.training_risks, physical_risks=plan.physical_risks,
+                psychological_risks=plan.psychological_risks, mitigations=plan.mitigations,
+                assessed_by=_ASSESSOR[0], assessor_qualification=_ASSESSOR[1],
+                assessed_on=assessed,
+            ),
+        )
+        if lead is not None and not newest:
+            course_content.technique_sign_off(actor=Actor(user=lead.user, via="web"),
+                                              technique=technique, now=_at(signed_on, 12))
+    recent = list(
+        TrainingSession.objects.for_organisation(ctx.organisation)
+        .filter(held_on__gte=ctx.today - dt.timedelta(days=RECENT_DAYS))
+        .select_related("course").order_by("held_on", "pk")
+    )
+    for session in recent:
+        attended = session.records.count()
+        written = _at(min(session.held_on + dt.timedelta(days=1), ctx.today), 17)
+        if rng.random() < REPORTED_SHARE:
+            issues = rng.choice(["", "", "One participant left early (ward staffing).",
+                                 "The training room's mats need replacing."])
+            course_content.course_report_save(
+                actor=actor, session=session, now=written,
+                data=CourseReportInput(
+                    content_delivered=f"{session.course.title}: the full syllabus as in the "
+                                      "training manual, with scenarios from the wards.",
+                    issues_arising=issues),
+            )
+        if attended and rng.random() < EVALUATED_SHARE:
+            course_content.evaluation_save(actor=actor, session=session, now=written,
+                                           data=_evaluation(rng, attended))
+    physical = [s for s in recent if s.course_id == course.pk and s.records.exists()]
+    if len(physical) < 2:
+        return
+    for session, kind, severity, what, reference in (
+        (physical[-2], "injury", "minor", "Sprained left wrist practising the breakaway from "
+         "a wrist grab; first aid given, back at work the next shift.", "DATIX-T-"),
+        (physical[-1], "near_miss", "none", "A participant stepped back off the edge of the "
+         "mat during the seated hold; the second trainer stopped the scenario (3.4.2.XXVIII).",
+         ""),
+    ):
+        record = rng.choice(list(session.records.all()))
+        event = course_content.training_event_record(
+            actor=actor, session=session, now=_at(session.held_on, 16),
+            data=TrainingEventInput(
+                kind=kind, staff_id=record.staff_id, occurred_on=session.held_on,
+                what_happened=what, severity=severity,
+                incident_reference=f"{reference}{rng.randrange(10000, 99999)}"
+                if reference else "",
+            ),
+        )
+        if lead is not None and kind == "injury":
+            course_content.training_event_review(
+                actor=Actor(user=lead.user, via="web"), event=event,
+                now=_at(min(session.held_on + dt.timedelta(days=7), ctx.today), 11),
+                note="Reviewed at the training quality meeting: mats checked, warm-up added "
+                     "before breakaway practice.")
+
+
+# Of the attendees competent overall on a recent physical session, this share were not assessed
+# in one technique (left early, or the scenario ran out of time); the rest are competent in all.
+NOT_ASSESSED_SHARE = 0.06
+# The technique someone whose adjustments avoid floor-level holds is excluded from (3.4.2.XV).
+FLOOR_TECHNIQUE = "Supine restraint on the floor"
+
+
+def _technique_result(record: Any, technique: Any, short: set[int], skipped: int | None) -> str:
+    """One attendee's result, consistent with their overall outcome (result_problem's rules)."""
+    if record.outcome == "excluded_health":
+        return "excluded_health"
+    if record.outcome == "not_yet_competent":
+        return "not_yet_competent" if technique.pk in short else "competent"
+    if technique.name == FLOOR_TECHNIQUE and "floor" in record.adjustments:
+        return "excluded_health"
+    return "not_assessed" if technique.pk == skipped else "competent"
+
+
+def seed_technique_results(ctx: DemoContext, actor: Actor) -> None:
+    """Competence by technique on the physical skills sessions of the last RECENT_DAYS, as the
+    trainer would record it the day after. A technique assessed (added to the manual) after a
+    session was not taught at it: "not assessed". The latest session is left to do. Drawn from
+    a stream of its own: nothing before it changes."""
+    from rrp.workforce import technique_results
+    from rrp.workforce.inputs import TechniqueResultInput
+    from rrp.workforce.models import TrainingSession
+
+    rng = _rng(ctx, RESULTS_SALT)
+    sessions = (
+        TrainingSession.objects.for_organisation(ctx.organisation)
+        .filter(held_on__gte=ctx.today - dt.timedelta(days=RECENT_DAYS),
+                course__level__in=PHYSICAL_LEVELS)
+        .select_related("course").order_by("held_on", "pk")
+    )
+    due = [s for s in sessions if technique_results.techniques_taught(s)
+           and technique_results.attendees(s)]
+    # The latest is still to record: the indicator and the session page show one to do.
+    for session in due[:-1]:
+        taught = technique_results.techniques_taught(session)
+        records = technique_results.attendees(session)
+        # Only what was in the manual by then was assessed: that is where anyone fell short.
+        assessed = [t for t in taught if t.assessed_on <= session.held_on] or taught
+        results = []
+        for record in records:
+            short = {t.pk for t in rng.sample(assessed, k=min(len(assessed),
+                                                              rng.choice([1, 2])))}
+            skipped = rng.choice(assessed).pk if rng.random() < NOT_ASSESSED_SHARE else None
+            for technique in taught:
+                result = _technique_result(record, technique, short, skipped)
+                if technique.assessed_on > session.held_on:
+                    result = "not_assessed"
+                results.append(TechniqueResultInput(record_id=record.pk,
+                                                    technique_id=technique.pk, result=result))
+        technique_results.technique_results_record(
+            actor=actor, session=session, results=results,
+            now=_at(min(session.held_on + dt.timedelta(days=1), ctx.today), 17))

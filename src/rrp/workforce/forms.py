@@ -37,6 +37,7 @@ from rrp.workforce.models import (
     StaffMember,
     TheoryResult,
 )
+from rrp.workforce.outcomes import STANDARD_3_1, USE_OF_FORCE_ACT_S5
 
 DATE_HINT = "For example, 15 3 2026"
 
@@ -140,8 +141,28 @@ class CourseForm(forms.Form):
         label="No longer taught from (optional)", required=False,
         help_text="Records of the course stay; nobody is counted as needing it from this day",
     )
+    # The two lists a course's learning outcomes map to, one group of checkboxes each.
+    outcomes_standard = forms.MultipleChoiceField(
+        label="Standard 3.1: learning outcomes it teaches", required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(o.code, f"{o.label}: {o.text}") for o in STANDARD_3_1],
+    )
+    outcomes_act = forms.MultipleChoiceField(
+        label="Use of Force Act s.5(2): training topics it covers", required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(o.code, f"{o.label}: {o.text}") for o in USE_OF_FORCE_ACT_S5],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        initial = kwargs.get("initial")
+        if initial and "outcomes" in initial:
+            # A course's codes (CourseInput.outcomes) split into the form's two groups.
+            codes = set(initial["outcomes"])
+            kwargs["initial"] = {
+                **initial,
+                "outcomes_standard": [o.code for o in STANDARD_3_1 if o.code in codes],
+                "outcomes_act": [o.code for o in USE_OF_FORCE_ACT_S5 if o.code in codes],
+            }
         super().__init__(*args, **kwargs)
         for name, message in {
             "code": "Enter the course code",
@@ -164,6 +185,7 @@ class CourseForm(forms.Form):
             certificate_number=values.get("certificate_number", ""),
             certificate_valid_until=values.get("certificate_valid_until"),
             withdrawn_on=values.get("withdrawn_on"),
+            outcomes=[*values.get("outcomes_standard", []), *values.get("outcomes_act", [])],
         )
 
 

@@ -18,11 +18,23 @@ Measured here:
 - 2.5.2.I  basic life support in date for those who need it (who may restrain);
 - 2.5.2.II registered (qualified) staff in date with immediate life support;
 - 3.4.II, 3.4.III, 2.1.III, 3.4.2.I-III: a TNA in force, agreed with the training provider,
-           signed off by the executive lead, and within a year of its sign-off.
+           signed off by the executive lead, and within a year of its sign-off;
+- 2.1.IV   a course in use teaches 3.1.V (legal and ethical issues, the Human Rights Act);
+- 3.1.I-XV each learning outcome taught by at least one course in use (the outcomes matrix);
+- 3.4.2.XXIV  physical and specialist courses in use with their techniques in the manual;
+- 3.4.2.XXV   techniques taught whose risk assessment the executive lead has signed off;
+- 3.4.2.XXIX  techniques taught signed off or reviewed within the last year;
+- 3.4.2.XXXVII injuries and incidents in training in the period reported through the trust's
+           incident system (with its reference);
+- 3.4.2.XLI   injuries and incidents in training in the period reviewed by the lead;
+- 3.4.2.XXXVIII sessions in the period with the trainer's course report;
+- 3.4.2.XL    sessions in the period with an evaluation recorded;
+- 3.4.2.XXXIX physical and specialist sessions in the period (with techniques in the manual and
+           attendees) where every attendee has a result in every technique taught (the
+           competency assessment system, technique by technique).
 
-Not measured, because RRP holds nothing that shows them: 1.3.II, 2.1.IV (the Human Rights Act
-in the content: the learning outcomes are not mapped yet), 1.8.II, 1.9.I, 2.1.II, 3.4.I, 3.4.IV,
-and 3.5 (trainers' portfolios, annual updates and reviews are not recorded yet).
+Not measured, because RRP holds nothing that shows them: 1.3.II, 1.8.II, 1.9.I, 2.1.II, 3.4.I,
+3.4.IV. The trainers (3.5) are measured by rrp.trainers.indicators.
 """
 
 from __future__ import annotations
@@ -43,16 +55,20 @@ from rrp.standards.indicators import (
     register,
     share,
 )
-from rrp.workforce import selectors
+from rrp.workforce import content_selectors, selectors, technique_results
 from rrp.workforce.models import (
     PHYSICAL_LEVELS,
     CourseLevel,
     Employment,
+    PhysicalTechnique,
     StaffMember,
     TnaState,
+    TrainingEvent,
     TrainingNeedsAnalysis,
     TrainingRecord,
+    TrainingSession,
 )
+from rrp.workforce.outcomes import BY_CODE, HUMAN_RIGHTS, STANDARD_3_1
 from rrp.workforce.requirements import Requirements
 from rrp.workforce.status import add_months
 
@@ -316,3 +332,243 @@ def analysis_in_force(organisation: Any, period: IndicatorPeriod) -> IndicatorRe
         + ("reviewed within the last year" if current else "its yearly review is overdue")
     )
     return IndicatorResult(100.0 if current else 0.0, 1 if current else 0, 1, text)
+
+
+# ---------------------------------------------------------------------------------------------
+# What the courses teach and how their sessions went (3.1, 2.1.IV, 3.4.2.XXIV-XLI)
+# ---------------------------------------------------------------------------------------------
+
+CONTENT_SOURCE = "The courses, their training manual and the training sessions in RRP"
+
+
+def _teaching(organisation: Any, day: dt.date, code: str) -> list[str]:
+    return [c.code for c in content_selectors.courses_in_use(organisation, day)
+            if code in c.outcomes]
+
+
+def _taught_result(organisation: Any, period: IndicatorPeriod, code: str) -> IndicatorResult:
+    day = last_day(period)
+    outcome = BY_CODE[code]
+    courses = _teaching(organisation, day, code)
+    if courses:
+        return IndicatorResult(100.0, 1, 1, f"{outcome.label} ({outcome.text}) is taught by "
+                                            f"{', '.join(courses)} on {long_date(day)}")
+    return IndicatorResult(0.0, 0, 1, f"No course in use on {long_date(day)} teaches "
+                                      f"{outcome.label} ({outcome.text})")
+
+
+@register(
+    "2.1.IV",
+    key="human-rights-act-taught",
+    title="A course in use teaches legal and ethical issues, including the Human Rights Act",
+    source=CONTENT_SOURCE,
+)
+def human_rights_taught(organisation: Any, period: IndicatorPeriod) -> IndicatorResult:
+    # standard 2.1.IV: training content includes the Human Rights Act (3.1.V maps it).
+    return _taught_result(organisation, period, HUMAN_RIGHTS)
+
+
+def _outcome_indicator(code: str) -> Callable[[Any, IndicatorPeriod], IndicatorResult]:
+    def measure(organisation: Any, period: IndicatorPeriod) -> IndicatorResult:
+        # standard 3.1: training strategies are explicit about learning outcomes I-XV.
+        return _taught_result(organisation, period, code)
+
+    return measure
+
+
+for _outcome in STANDARD_3_1:
+    register(_outcome.code, key=f"learning-outcome-{_outcome.code.lower().replace('.', '-')}",
+             title=f"A course in use teaches learning outcome {_outcome.label}",
+             source=CONTENT_SOURCE)(_outcome_indicator(_outcome.code))
+
+
+def _techniques_taught(organisation: Any, day: dt.date) -> list[PhysicalTechnique]:
+    return [
+        t for t in PhysicalTechnique.objects.for_organisation(organisation)
+        .filter(withdrawn_on__isnull=True).select_related("course")
+        if t.course.is_taught_on(day)
+    ]
+
+
+@register(
+    "3.4.2.XXIV",
+    key="physical-techniques-in-manual",
+    title="Physical and specialist courses in use with their techniques in the training manual",
+    source=CONTENT_SOURCE,
+)
+def techniques_recorded(organisation: Any, period: IndicatorPeriod) -> IndicatorResult:
+    # standard 3.4.2.XXIV: the interventions taught are outlined in a written training manual.
+    day = last_day(period)
+    courses = [c for c in content_selectors.courses_in_use(organisation, day)
+               if c.level in PHYSICAL_LEVELS]
+    if not courses:
+        return IndicatorResult(None, 0, 0, f"No physical or specialist course in use on "
+                                           f"{long_date(day)}")
+    with_manual = {t.course_id for t in _techniques_taught(organisation, day)}
+    done = sum(1 for c in courses if c.pk in with_manual)
+    return IndicatorResult(share(done, len(courses)), done, len(courses), (
+        f"{done} of {counted(len(courses), 'physical or specialist course')} in use on "
+        f"{long_date(day)} had the techniques they teach in the training manual"))
+
+
+@register(
+    "3.4.2.XXV", "3.4.2.XXVI",
+    key="physical-techniques-signed-off",
+    title="Techniques taught with a risk assessment signed off by the executive lead",
+    source=CONTENT_SOURCE,
+)
+def techniques_signed_off(organisation: Any, period: IndicatorPeriod) -> IndicatorResult:
+    # standard 3.4.2.XXV: risk assessed, the balance of the risks signed off by the lead;
+    # XXVI: by an appropriately qualified professional (each records who, with what).
+    day = last_day(period)
+    taught = _techniques_taught(organisation, day)
+    if not taught:
+        return IndicatorResult(None, 0, 0, f"No techniques recorded on {long_date(day)}")
+    signed = sum(1 for t in taught if t.signed_off_at is not None
+                 and t.signed_off_at < period.end)
+    return IndicatorResult(share(signed, len(taught)), signed, len(taught), (
+        f"{signed} of {counted(len(taught), 'technique')} taught on {long_date(day)} signed off "
+        "by the executive lead"))
+
+
+@register(
+    "3.4.2.XXIX",
+    key="physical-techniques-reviewed",
+    title="Techniques taught signed off or reviewed within the last year",
+    source=CONTENT_SOURCE,
+)
+def techniques_reviewed(organisation: Any, period: IndicatorPeriod) -> IndicatorResult:
+    # standard 3.4.2.XXIX: physical interventions are regularly reviewed (yearly here).
+    day = last_day(period)
+    taught = _techniques_taught(organisation, day)
+    if not taught:
+        return IndicatorResult(None, 0, 0, f"No techniques recorded on {long_date(day)}")
+    current = sum(1 for t in taught if t.review_due_on is not None and t.review_due_on >= day)
+    return IndicatorResult(share(current, len(taught)), current, len(taught), (
+        f"{current} of {counted(len(taught), 'technique')} taught on {long_date(day)} signed "
+        "off or reviewed within the last year"))
+
+
+def _period_days(period: IndicatorPeriod) -> tuple[dt.date, dt.date]:
+    return timezone.localdate(period.start), last_day(period)
+
+
+def _events_counted(count: int) -> str:
+    return counted(count, "injury, incident or near miss", "injuries, incidents and near misses")
+
+
+def _events(organisation: Any, period: IndicatorPeriod) -> list[TrainingEvent]:
+    first, last = _period_days(period)
+    return list(TrainingEvent.objects.for_organisation(organisation)
+                .filter(occurred_on__gte=first, occurred_on__lte=last,
+                        entered_in_error_at__isnull=True))
+
+
+@register(
+    "3.4.2.XXXVII",
+    key="training-injuries-reported",
+    title="Injuries and incidents in training reported through the incident system",
+    source=CONTENT_SOURCE,
+)
+def training_events_reported(organisation: Any, period: IndicatorPeriod) -> IndicatorResult:
+    # standard 3.4.2.XXXVII: recorded and reported through established reporting systems.
+    events = _events(organisation, period)
+    if not events:
+        return IndicatorResult(None, 0, 0, "No injuries, incidents or near misses in training "
+                                           "were recorded in the period")
+    reported = sum(1 for e in events if e.incident_reference)
+    return IndicatorResult(share(reported, len(events)), reported, len(events), (
+        f"{reported} of {_events_counted(len(events))} in training in the period reported "
+        "through the trust's incident system"))
+
+
+@register(
+    "3.4.2.XLI",
+    key="training-injuries-reviewed",
+    title="Injuries and incidents in training reviewed by the executive lead",
+    source=CONTENT_SOURCE,
+)
+def training_events_reviewed(organisation: Any, period: IndicatorPeriod) -> IndicatorResult:
+    # standard 3.4.2.XLI: injuries or incidents are audited and reviewed regularly.
+    events = _events(organisation, period)
+    if not events:
+        return IndicatorResult(None, 0, 0, "No injuries, incidents or near misses in training "
+                                           "were recorded in the period")
+    reviewed = sum(1 for e in events if e.reviewed_at is not None
+                   and e.reviewed_at < period.end)
+    return IndicatorResult(share(reviewed, len(events)), reviewed, len(events), (
+        f"{reviewed} of {_events_counted(len(events))} in training in the period reviewed by "
+        "the executive lead"))
+
+
+def _sessions(organisation: Any, period: IndicatorPeriod) -> Any:
+    first, last = _period_days(period)
+    return TrainingSession.objects.for_organisation(organisation).filter(
+        held_on__gte=first, held_on__lte=last)
+
+
+@register(
+    "3.4.2.XXXVIII",
+    key="sessions-with-course-report",
+    title="Training sessions with the trainer's course report",
+    source=CONTENT_SOURCE,
+)
+def sessions_reported(organisation: Any, period: IndicatorPeriod) -> IndicatorResult:
+    # standard 3.4.2.XXXVIII: trainers complete course reports for quality assurance.
+    sessions = _sessions(organisation, period)
+    total = sessions.count()
+    if not total:
+        return IndicatorResult(None, 0, 0, "No training sessions were held in the period")
+    done = sessions.filter(report__isnull=False).count()
+    return IndicatorResult(share(done, total), done, total, (
+        f"{done} of {counted(total, 'training session')} held in the period have a course "
+        "report"))
+
+
+@register(
+    "3.4.2.XL",
+    key="sessions-with-evaluation",
+    title="Training sessions with an evaluation recorded",
+    source=CONTENT_SOURCE,
+)
+def sessions_evaluated(organisation: Any, period: IndicatorPeriod) -> IndicatorResult:
+    # standard 3.4.2.XL: evaluation procedures establish the efficacy of training.
+    sessions = _sessions(organisation, period)
+    total = sessions.count()
+    if not total:
+        return IndicatorResult(None, 0, 0, "No training sessions were held in the period")
+    done = sessions.filter(evaluation__isnull=False).count()
+    return IndicatorResult(share(done, total), done, total, (
+        f"{done} of {counted(total, 'training session')} held in the period have an "
+        "evaluation recorded"))
+
+
+@register(
+    "3.4.2.XXXIX",
+    key="physical-sessions-with-technique-results",
+    title="Physical skills sessions with competence recorded for every technique",
+    source=CONTENT_SOURCE,
+)
+def sessions_with_technique_results(organisation: Any, period: IndicatorPeriod
+                                    ) -> IndicatorResult:
+    # standard 3.4.2.XXXIX: a system for assessing competence, technique by technique. A
+    # session counts when its course has techniques taught that day and someone attended;
+    # it is done when every attendee whose record counts has a result in every one of them.
+    total = done = 0
+    for session in _sessions(organisation, period).filter(
+            course__level__in=PHYSICAL_LEVELS).select_related("course"):
+        taught = technique_results.techniques_taught(session)
+        records = technique_results.attendees(session)
+        if not taught or not records:
+            continue
+        total += 1
+        recorded = technique_results.results_of(session)
+        if all((r.pk, t.pk) in recorded for r in records for t in taught):
+            done += 1
+    if not total:
+        return IndicatorResult(None, 0, 0, "No physical or specialist skills sessions with "
+                                           "techniques in their training manual were held in "
+                                           "the period")
+    return IndicatorResult(share(done, total), done, total, (
+        f"{done} of {counted(total, 'physical or specialist skills session')} held in the "
+        "period have every attendee's result in every technique taught"))

@@ -35,6 +35,8 @@ class CourseInput:
     certificate_number: str = ""
     certificate_valid_until: dt.date | None = None
     withdrawn_on: dt.date | None = None
+    # Codes of rrp.workforce.outcomes: standard 3.1 I-XV and Use of Force Act s.5(2)(a)-(k).
+    outcomes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -103,3 +105,61 @@ class TnaAgreementInput:
     training_provider: str
     agreed_by: str
     agreed_on: dt.date | None
+
+
+@dataclass
+class TechniqueInput:
+    """A physical intervention in the training manual with its risk assessment
+    (3.4.2.XXIV-XXVI, XXX, XXXI)."""
+
+    name: str
+    description: str = ""
+    training_risks: str = ""
+    physical_risks: str = ""
+    psychological_risks: str = ""
+    mitigations: str = ""
+    assessed_by: str = ""
+    assessor_qualification: str = ""
+    assessed_on: dt.date | None = None
+
+
+@dataclass
+class TrainingEventInput:
+    """An injury, incident or near miss during a session (3.4.2.XXXVII)."""
+
+    kind: str
+    staff_id: int | None  # an attendee of the session; None for the trainer
+    occurred_on: dt.date | None
+    what_happened: str
+    severity: str
+    incident_reference: str = ""
+
+
+@dataclass
+class CourseReportInput:
+    """The trainer's course report (3.4.2.XXXVIII)."""
+
+    content_delivered: str
+    issues_arising: str = ""
+
+
+@dataclass
+class EvaluationInput:
+    """The evaluation forms of a session (3.4.2.XL): ratings from 1 to 5."""
+
+    forms_returned: int
+    rating_1: int = 0
+    rating_2: int = 0
+    rating_3: int = 0
+    rating_4: int = 0
+    rating_5: int = 0
+    themes: str = ""
+
+
+@dataclass
+class TechniqueResultInput:
+    """One attendee's result in one technique of the session's course (3.4.2.XXXIX)."""
+
+    record_id: int
+    technique_id: int
+    result: str

@@ -155,6 +155,9 @@ class Course(models.Model):
     withdrawn_on = models.DateField(
         null=True, blank=True, help_text="No longer taught from this day: records stay"
     )
+    # Standard 3.1 I-XV and Use of Force Act s.5(2)(a)-(k) it teaches, as codes of
+    # rrp.workforce.outcomes, in that module's order.
+    outcomes = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -420,3 +423,243 @@ class TnaRequirement(models.Model):
     @property
     def months(self) -> int:
         return self.refresher_months or self.course.refresher_months
+
+
+# ---------------------------------------------------------------------------------------------
+# What a course teaches and how it went (standard 3.4.2.XXIV-XXXI, XXXVII-XLI)
+# ---------------------------------------------------------------------------------------------
+
+
+class PhysicalTechnique(models.Model):
+    """One physical intervention of a physical or specialist course's training manual
+    (3.4.2.XXIV), with its risk assessment (XXVI, XXX, XXXI) signed off by the executive lead
+    (XXV) and reviewed yearly (XXIX). Any change to what was assessed returns it to awaiting
+    sign-off: the lead signed off the balance of the risks as they were written then.
+    Withdrawn, never deleted, when it stops being taught."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="techniques")
+    name = models.CharField(max_length=limits.NAME)
+    description = models.TextField()
+    training_risks = models.TextField("risks in training")  # 3.4.2.XXVI
+    physical_risks = models.TextField("physical risks in practice")  # XXVI, XXXI
+    psychological_risks = models.TextField("psychological risks in practice")  # XXXI
+    mitigations = models.TextField("how the risks are reduced in clinical practice")  # XXX
+    # XXVI: conducted by an appropriately qualified professional (medical or legal staff).
+    assessed_by = models.CharField("risk assessed by", max_length=limits.NAME)
+    assessor_qualification = models.CharField(max_length=limits.NAME)
+    assessed_on = models.DateField()
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    review_due_on = models.DateField(null=True, blank=True)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["course__code", "name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.course.code})"
+
+    @property
+    def is_signed_off(self) -> bool:
+        return self.signed_off_at is not None
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_on is not None
+
+    def review_overdue(self, day: dt.date) -> bool:
+        return self.review_due_on is not None and self.review_due_on < day
+
+
+class TrainingEventKind(models.TextChoices):
+    INJURY = "injury", "Injury"
+    INCIDENT = "incident", "Incident"
+    NEAR_MISS = "near_miss", "Near miss"
+
+
+class TrainingEventSeverity(models.TextChoices):
+    NONE = "none", "No harm"
+    MINOR = "minor", "Minor"
+    MODERATE = "moderate", "Moderate"
+    SEVERE = "severe", "Severe"
+
+
+class TrainingEvent(models.Model):
+    """An injury, incident or near miss during a training session (3.4.2.XXXVII), recorded by
+    the trainer with the trust's incident system reference, and reviewed by the executive lead
+    in their regular audit (XLI)."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    session = models.ForeignKey(TrainingSession, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=12, choices=TrainingEventKind.choices)
+    # An attendee of the session, or the trainer when `staff` is empty.
+    staff = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    occurred_on = models.DateField()
+    what_happened = models.TextField()
+    severity = models.CharField(max_length=10, choices=TrainingEventSeverity.choices)
+    incident_reference = models.CharField(
+        "reference in the trust's incident reporting system", max_length=60, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+    # Recorded by mistake (the wrong session, say): kept, marked, and no longer counted.
+    entered_in_error_at = models.DateTimeField(null=True, blank=True)
+    entered_in_error_reason = models.TextField(blank=True)
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+        indexes = [models.Index(fields=["organisation", "occurred_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.occurred_on}"
+
+    @property
+    def who(self) -> str:
+        return self.staff.name if self.staff else f"The trainer ({self.session.trainer_name})"
+
+
+class CourseReport(models.Model):
+    """The trainer's report of one session (3.4.2.XXXVIII): the content delivered and any
+    issues arising, for quality assurance. One per session; each change is audited."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    session = models.OneToOneField(
+        TrainingSession, on_delete=models.PROTECT, related_name="report"
+    )
+    content_delivered = models.TextField()
+    issues_arising = models.TextField(blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Course report of {self.session}"
+
+
+RATINGS = (1, 2, 3, 4, 5)
+
+
+class SessionEvaluation(models.Model):
+    """What the attendees' evaluation forms said (3.4.2.XL: the efficacy of training): how
+    many came back, how many gave each rating from 1 (strongly disagree) to 5 (strongly agree)
+    to "this training will help me keep people safe", and the themes of their comments."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    session = models.OneToOneField(
+        TrainingSession, on_delete=models.PROTECT, related_name="evaluation"
+    )
+    forms_returned = models.PositiveSmallIntegerField()
+    rating_1 = models.PositiveSmallIntegerField(default=0)
+    rating_2 = models.PositiveSmallIntegerField(default=0)
+    rating_3 = models.PositiveSmallIntegerField(default=0)
+    rating_4 = models.PositiveSmallIntegerField(default=0)
+    rating_5 = models.PositiveSmallIntegerField(default=0)
+    themes = models.TextField("themes and comments", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Evaluation of {self.session}"
+
+    @property
+    def ratings(self) -> list[tuple[int, int]]:
+        return [(r, getattr(self, f"rating_{r}")) for r in RATINGS]
+
+    @property
+    def mean_rating(self) -> float | None:
+        rated = sum(count for _r, count in self.ratings)
+        if not rated:
+            return None
+        return round(sum(r * count for r, count in self.ratings) / rated, 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Competence per physical technique (issue 13; standard 3.4.2.XXXIX)
+# ---------------------------------------------------------------------------------------------
+
+
+class TechniqueOutcome(models.TextChoices):
+    """One attendee's result in one technique of the training manual. "Not assessed" is for a
+    technique the trainer did not see them practise (they left early, it was not taught that
+    day): it is neither competent nor a failure."""
+
+    COMPETENT = st.COMPETENT, "Competent"
+    NOT_YET_COMPETENT = "not_yet_competent", "Not yet competent"
+    EXCLUDED_HEALTH = "excluded_health", "Excluded on health grounds"
+    NOT_ASSESSED = "not_assessed", "Not assessed"
+
+
+class TechniqueResult(models.Model):
+    """What the trainer found for one attendee in one technique taught at the session
+    (issue 13: "competence per technique"). Hangs on the attendee's training record, so a
+    record marked entered in error takes its technique results with it: they stop counting."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    record = models.ForeignKey(
+        TrainingRecord, on_delete=models.PROTECT, related_name="technique_results"
+    )
+    technique = models.ForeignKey(
+        PhysicalTechnique, on_delete=models.PROTECT, related_name="results"
+    )
+    result = models.CharField(max_length=20, choices=TechniqueOutcome.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["technique__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record", "technique"], name="technique_result_once_per_record"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.technique.name}: {self.get_result_display()}"

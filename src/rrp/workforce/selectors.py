@@ -153,6 +153,15 @@ class CourseStanding:
         return self.standing.status
 
 
+def record_expires_on(record: TrainingRecord) -> dt.date | None:
+    """The last day a competent record keeps its holder in date: at the interval the TNA in
+    force sets for them (ADR 12), else the course's own; None for any other outcome."""
+    if record.outcome != Outcome.COMPETENT:
+        return None
+    months = Requirements.of(record.organisation).months(record.staff, record.course)
+    return st.expiry(record.completed_on, months or record.course.refresher_months)
+
+
 def person_training(member: StaffMember, today: dt.date) -> list[CourseStanding]:
     """Every course the person has a record of or needs, needed ones first."""
     courses = list(courses_of(member.organisation))

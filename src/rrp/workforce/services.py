@@ -49,6 +49,7 @@ from rrp.workforce.models import (
     TrainingRecord,
     TrainingSession,
 )
+from rrp.workforce.outcomes import BY_CODE, in_order
 
 Problems = dict[str, list[str]]
 
@@ -316,6 +317,11 @@ def course_problems(
     if data.duration_hours is not None and not 0 < data.duration_hours < 1000:
         _add(problems, "duration_hours", "The duration must be more than 0 and under 1,000 "
                                          "hours")
+    for index, code in enumerate(data.outcomes):
+        if code not in BY_CODE:
+            _add(problems, f"outcomes.{index}",
+                 f"'{code}' is not one of standard 3.1 I-XV (3.1.I to 3.1.XV) or the Use of "
+                 "Force Act s.5(2) topics (s5.a to s5.k)")
     certificate = (data.certifying_body.strip(), data.certificate_number.strip(),
                    data.certificate_valid_until)
     if any(certificate) and not all(certificate):
@@ -341,6 +347,7 @@ def _apply_course(course: Course, data: CourseInput) -> None:
     course.certificate_number = data.certificate_number.strip()
     course.certificate_valid_until = data.certificate_valid_until
     course.withdrawn_on = data.withdrawn_on
+    course.outcomes = in_order(data.outcomes)
 
 
 @transaction.atomic
@@ -682,7 +689,8 @@ def staff_input_of(member: StaffMember) -> StaffInput:
 
 def course_input_of(course: Course) -> CourseInput:
     values = asdict(CourseInput(code="", title="", level=""))
-    return CourseInput(**{name: getattr(course, name) for name in values})
+    return CourseInput(**{name: getattr(course, name) for name in values
+                          if name != "outcomes"}, outcomes=list(course.outcomes))
 
 
 # ---------------------------------------------------------------------------------------------

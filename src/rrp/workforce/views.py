@@ -19,7 +19,7 @@ from rrp.core.permissions import actor_from, require_permission
 from rrp.core.scoping import get_in_organisation
 from rrp.organisations.models import Role, Ward
 from rrp.organisations.selectors import home_ward_of
-from rrp.workforce import exports, selectors, services, tna_selectors
+from rrp.workforce import exports, selectors, services, technique_results, tna_selectors
 from rrp.workforce import status as st
 from rrp.workforce.forms import (
     CLASS_ROWS,
@@ -37,8 +37,11 @@ from rrp.workforce.forms import (
 )
 from rrp.workforce.models import (
     Course,
+    CourseReport,
     Employment,
+    SessionEvaluation,
     StaffMember,
+    TechniqueOutcome,
     TnaRequirement,
     TnaState,
     TrainingNeedsAnalysis,
@@ -141,6 +144,7 @@ def staff_detail(request: HttpRequest, staff_id: int) -> HttpResponse:
     return render(request, "workforce/staff_detail.html", {
         "member": member, "training": selectors.person_training(member, today),
         "records": selectors.records_of(member), "today": today,
+        "competence": technique_results.person_competence(member),
         "labels": st.STATUS_LABELS,
         "can_manage": _can(request, "workforce.manage_staff"),
         "can_record": _can(request, "workforce.record_training"),
@@ -219,6 +223,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
     sessions = selectors.sessions_of(_organisation(request))[:100]
     return render(request, "workforce/session_list.html", {
         "sessions": sessions, "can_record": _can(request, "workforce.record_training"),
+        "can_see_events": _can(request, "workforce.view_training_events"),
     })
 
 
@@ -233,6 +238,16 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
         "session": session,
         "records": session.records.select_related("staff").order_by("staff__name"),
         "absent": session.absent.order_by("name"),
+        # 3.4.2.XXXVII-XL: what happened in it, the trainer's report and the evaluation.
+        "events": session.events.filter(entered_in_error_at__isnull=True)
+        .select_related("staff").order_by("occurred_on", "pk"),
+        "report": CourseReport.objects.filter(session=session).first(),
+        "evaluation": SessionEvaluation.objects.filter(session=session).first(),
+        # Issue 13, 3.4.2.XXXIX: each attendee's result in each technique taught that day.
+        "techniques": technique_results.techniques_taught(session),
+        "technique_results": technique_results.results_of(session),
+        "result_labels": dict(TechniqueOutcome.choices),
+        "can_record": _can(request, "workforce.record_training"),
     })
 
 
