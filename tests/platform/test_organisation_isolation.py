@@ -226,6 +226,80 @@ class OtherProvider:
 
         return self.once("needs_analysis", make)
 
+    def technique(self) -> Any:
+        """A physical intervention of B's physical skills course's training manual."""
+
+        def make() -> Any:
+            from rrp.workforce import course_content, services
+            from rrp.workforce.inputs import CourseInput, TechniqueInput
+
+            course = services.course_create(
+                actor=self.actor, organisation=self.organisation,
+                data=CourseInput(code="BXPHYS", title="Bravo secret holds", level="physical"))
+            return course_content.technique_add(actor=self.actor, course=course, data=(
+                TechniqueInput(name="Bravo secret hold", description="Bravo secret",
+                               training_risks="Bravo", physical_risks="Bravo",
+                               psychological_risks="Bravo", mitigations="Bravo",
+                               assessed_by="Dr Bravo", assessor_qualification="Bravo MB",
+                               assessed_on=dt.date(2026, 1, 2))))
+
+        return self.once("technique", make)
+
+    def training_event(self) -> Any:
+        """A near miss during B's training session (3.4.2.XXXVII)."""
+
+        def make() -> Any:
+            from rrp.workforce import course_content
+            from rrp.workforce.inputs import TrainingEventInput
+
+            record = self.training_record()
+            return course_content.training_event_record(
+                actor=self.actor, session=record.session, data=TrainingEventInput(
+                    kind="near_miss", staff_id=record.staff_id, occurred_on=dt.date(2026, 1, 5),
+                    what_happened="Bravo secret near miss", severity="none"))
+
+        return self.once("training_event", make)
+
+    def trainer(self) -> Any:
+        """B's trainer (its staff member) with a portfolio entry, a review and a check (3.5)."""
+
+        def make() -> Any:
+            from rrp.trainers import services
+            from rrp.trainers.inputs import (
+                CompetencyCheckInput,
+                PortfolioEntryInput,
+                ReviewInput,
+                TrainerInput,
+            )
+
+            trainer = services.trainer_create(
+                actor=self.actor, organisation=self.organisation,
+                data=TrainerInput(staff_id=self.staff_member().pk,
+                                  clinical_credibility="Bravo secret credibility"))
+            services.portfolio_entry_add(actor=self.actor, trainer=trainer, data=(
+                PortfolioEntryInput(kind="cpd", dated_on=dt.date(2026, 1, 3),
+                                    title="Bravo secret CPD", evidence="Bravo")))
+            services.portfolio_review_record(actor=self.actor, trainer=trainer, data=(
+                ReviewInput(reviewed_on=dt.date(2026, 1, 4), reviewer_name="Bravo Lead",
+                            outcome="satisfactory")))
+            services.competency_check_record(actor=self.actor, trainer=trainer, data=(
+                CompetencyCheckInput(observed_on=dt.date(2026, 1, 4),
+                                     observed_teaching="Bravo secret class",
+                                     observer_name="Bravo Lead", outcome="meets")))
+            return trainer
+
+        return self.once("trainer", make)
+
+    def training_provider(self) -> Any:
+        def make() -> Any:
+            from rrp.trainers import services
+            from rrp.trainers.inputs import ProviderInput
+
+            return services.provider_create(actor=self.actor, organisation=self.organisation,
+                                            data=ProviderInput(name="Bravo Secret Training"))
+
+        return self.once("training_provider", make)
+
 
 # Which of organisation B's objects fills each URL parameter. The most specific key wins:
 # "namespace:segment:parameter" (segment: the path part just before the parameter), then
@@ -252,6 +326,13 @@ FILLS: dict[str, Callable[[OtherProvider], Any]] = {
     "session_id": lambda b: b.training_record().session_id,
     "record_id": lambda b: b.training_record().pk,
     "tna_id": lambda b: b.needs_analysis().pk,
+    "technique_id": lambda b: b.technique().pk,
+    "event_id": lambda b: b.training_event().pk,
+    "trainer_id": lambda b: b.trainer().pk,
+    "entry_id": lambda b: b.trainer().entries.get().pk,
+    "trainers:review_id": lambda b: b.trainer().reviews.get().pk,
+    "check_id": lambda b: b.trainer().checks.get().pk,
+    "provider_id": lambda b: b.training_provider().pk,
     "requirement_id": lambda b: b.needs_analysis().requirements.get().pk,
     # Not records of B: a statement in B's cycle (the catalogue is shared) and an export format.
     "ref": lambda b: b.assessment().statement.ref,

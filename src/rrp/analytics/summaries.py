@@ -32,7 +32,13 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, Model, Q, Sum
 from django.utils import timezone
 
+from rrp.analytics import breakdown_cells
 from rrp.analytics import categories as cat
+from rrp.analytics.breakdown_cells import (  # noqa: F401 - the breakdowns read them from here
+    BREAKDOWN_DIMENSIONS,
+    PRONE_DIMENSION,
+    UNTYPED_DIMENSIONS,
+)
 from rrp.analytics.facts import DutyIn, IncidentIn, InterventionIn, incident_facts, local_month
 from rrp.analytics.models import (
     SCOPE_ORG,
@@ -498,140 +504,8 @@ def _measure_rows(
     return out
 
 
-# (dimension, filter, group fields, aggregates) over the facts, counted at ward grain.
 _FIRST = Q(first_month=True)
 _INCIDENT_FIRST = Q(incident_first=True)
-_INTERVENTION_COUNTS: dict[str, Any] = {
-    "interventions": Count("id"),
-    "incidents": Count("id", filter=_INCIDENT_FIRST),
-}
-_BY_TYPE_COUNTS: dict[str, Any] = {
-    "interventions": Count("id"),
-    "incidents": Count("incident_id", distinct=True),
-}
-_DIMENSIONS: tuple[tuple[str, Q, tuple[str, ...], dict[str, Any]], ...] = (
-    ("total", _FIRST, (), _INTERVENTION_COUNTS),
-    ("type", _FIRST, ("type_code",), _BY_TYPE_COUNTS),
-    ("category", _FIRST, ("category",), _BY_TYPE_COUNTS),
-    ("reason", _FIRST, ("reason",), _INTERVENTION_COUNTS),
-    ("hour_weekday", _FIRST, ("weekday", "hour"), _BY_TYPE_COUNTS),
-    ("duration", _FIRST, ("duration_band",), _BY_TYPE_COUNTS),
-    ("harm", _INCIDENT_FIRST, ("harm",), {"incidents": Count("id")}),
-    ("worst_injury", _INCIDENT_FIRST, ("worst_injury",), {"incidents": Count("id")}),
-    ("staff_force", _INCIDENT_FIRST, ("staff_force",),
-     {"incidents": Count("id"), "count": Sum("staff_force")}),
-    ("hold_training", _INCIDENT_FIRST, ("hold_training",), {"incidents": Count("id")}),
-    *(
-        (ch.dimension, _FIRST, (ch.field,), _INTERVENTION_COUNTS)
-        for ch in cat.CHARACTERISTICS
-    ),
-)
-# Dimensions whose empty value means "not part of this breakdown": no cell is kept for it.
-_ONLY_WHEN_SET: frozenset[str] = frozenset({"hold_training"})
-# Several keys from one query: key -> (incidents aggregate, count aggregate).
-_FLAG_DIMENSIONS: dict[str, dict[str, tuple[Any, Any]]] = {
-    "injured": {
-        "patient": (Count("id", filter=Q(injuries_patient__gt=0)), Sum("injuries_patient")),
-        "staff": (Count("id", filter=Q(injuries_staff__gt=0)), Sum("injuries_staff")),
-        "other": (Count("id", filter=Q(injuries_other__gt=0)), Sum("injuries_other")),
-    },
-    "flags": {
-        "police": (Count("id", filter=Q(police=True)), Count("id", filter=Q(police=True))),
-        "death_or_serious_injury": (
-            Count("id", filter=Q(death_or_serious_injury=True)),
-            Count("id", filter=Q(death_or_serious_injury=True)),
-        ),
-        "staff_injured": (Count("id", filter=Q(staff_injured__gt=0)), Sum("staff_injured")),
-    },
-}
-
-
-# Prone restraints by how long they lasted and whether the reason was recorded, one cell per
-# pair (categories.prone_key), so both partitions are sums of the same cells. Not kept per type
-# filter: a filter either keeps every prone restraint (no filter, physical, prone: the same
-# cells) or none, so copies would only cost refresh time (breakdowns.period_cells).
-PRONE_DIMENSION = "prone"
-
-# Every dimension count_cells writes (without a type filter's prefix).
-BREAKDOWN_DIMENSIONS: tuple[str, ...] = (
-    *(d[0] for d in _DIMENSIONS), *_FLAG_DIMENSIONS, "duty", PRONE_DIMENSION,
-)
-# The dimensions stored only without a type filter's prefix.
-UNTYPED_DIMENSIONS: frozenset[str] = frozenset({PRONE_DIMENSION})
-
-
-def _key(dimension: str, values: Sequence[Any]) -> str:
-    if dimension == "total":
-        return "all"
-    if dimension == "hour_weekday":
-        return f"{values[0]}:{values[1]:02d}"
-    if dimension == "staff_force":
-        return cat.staff_force_bucket(int(values[0]))
-    return str(values[0])
-
-
-def count_cells(
-    interventions: Any,
-    incidents: Any,
-    duties: Any,
-    group: tuple[str, ...],
-    *,
-    distinct_incidents: bool = False,
-    untyped: bool = True,
-) -> dict[tuple[Any, ...], list[int]]:
-    """Breakdown cells: (*group values, dimension, key) -> [interventions, incidents, count,
-    bed_days].
-
-    `interventions` are fact rows of interventions in the months counted (each counted once,
-    on its first month's row: the caller filters first_month); `incidents` are the rows that
-    stand for an incident once (incident_first); `duties` are DutyFact rows. With
-    `distinct_incidents` incidents are counted as distinct ids among the intervention rows,
-    which is right when the rows are filtered by intervention type. `untyped` adds the
-    dimensions kept only without a type filter (UNTYPED_DIMENSIONS).
-    """
-    cells: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for dimension, where, fields, aggregates in _DIMENSIONS:
-        if distinct_incidents and "incidents" in aggregates and where is _FIRST:
-            aggregates = {**aggregates, "incidents": Count("incident_id", distinct=True)}
-        source = interventions if where is _FIRST else incidents
-        rows = source.values(*group, *fields).annotate(**aggregates) if (group or fields) else [
-            source.aggregate(**aggregates)
-        ]
-        for row in rows.order_by() if hasattr(rows, "order_by") else rows:
-            if dimension in _ONLY_WHEN_SET and not row[fields[0]]:
-                continue  # e.g. a use of force without a restraint has no hold_training
-            cell = cells[(*(row[g] for g in group), dimension,
-                          _key(dimension, [row[f] for f in fields]))]
-            cell[0] += row.get("interventions", 0) or 0
-            cell[1] += row.get("incidents", 0) or 0
-            cell[2] += row.get("count", 0) or 0
-    for dimension, keys in _FLAG_DIMENSIONS.items():
-        aggregates = {}
-        for key, (incident_count, count) in keys.items():
-            aggregates[f"{key}__i"] = incident_count
-            aggregates[f"{key}__c"] = count
-        flag_rows = (
-            incidents.values(*group).annotate(**aggregates).order_by()
-            if group
-            else [incidents.aggregate(**aggregates)]
-        )
-        for row in flag_rows:
-            for key in keys:
-                if row[f"{key}__i"]:
-                    cell = cells[(*(row[g] for g in group), dimension, key)]
-                    cell[1] += row[f"{key}__i"]
-                    cell[2] += row[f"{key}__c"] or 0
-    for row in duties.values(*group, "kind", "status").annotate(n=Count("id")).order_by():
-        cells[(*(row[g] for g in group), "duty", f"{row['kind']}:{row['status']}")][2] += row["n"]
-    if untyped:
-        prone = interventions.filter(type_code=cat.PRONE).values(
-            *group, "prone_band", "prone_reason_recorded"
-        ).annotate(interventions=Count("id"))
-        for row in prone.order_by():
-            cell = cells[(*(row[g] for g in group), PRONE_DIMENSION,
-                          cat.prone_key(row["prone_band"], row["prone_reason_recorded"]))]
-            cell[0] += row["interventions"]
-    return cells
 
 
 def incidents_with_type(rows: Any, type_filter: str) -> Any:
@@ -651,22 +525,12 @@ def _breakdown_rows(
     if ward_ids is not None:
         facts = facts.filter(ward_id__in=ward_ids)
         duties = duties.filter(ward_id__in=ward_ids)
-    group = ("ward_id", "month")
-    cells = count_cells(facts.filter(_FIRST), facts.filter(_INCIDENT_FIRST), duties, group)
-    # The same for each intervention type filter of the dashboards: the interventions of the
-    # type, and the incidents (with their duties) that included one.
-    for type_filter, (_, codes) in cat.TYPE_FILTERS.items():
-        typed = count_cells(
-            facts.filter(_FIRST, type_code__in=codes),
-            incidents_with_type(facts.filter(_INCIDENT_FIRST), type_filter),
-            incidents_with_type(duties, type_filter),
-            group,
-            distinct_incidents=True,
-            untyped=False,
-        )
-        for (ward_id, month, dimension, key), values in typed.items():
-            cells[(ward_id, month, cat.typed_dimension(type_filter, dimension), key)] = values
-    return cells
+    # Only the rows that count: an intervention's first month, an incident's first row.
+    rows = facts.filter(_FIRST | _INCIDENT_FIRST).values(*breakdown_cells.FACT_FIELDS)
+    return breakdown_cells.count_cells(
+        rows.order_by().iterator(chunk_size=5000),
+        duties.values(*breakdown_cells.DUTY_FIELDS).order_by().iterator(chunk_size=5000),
+    )
 
 
 def _stays(

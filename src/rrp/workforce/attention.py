@@ -136,19 +136,18 @@ def techniques_to_sign_off(request: HttpRequest) -> list[AttentionItem]:
     today = timezone.localdate()
     awaiting, overdue = content_selectors.techniques_for_the_lead(organisation, today)
     items = []
-    for found, title, detail, urgent in (
+    for found, title, detail, urgent, where in (
         (awaiting, ("Technique awaiting your sign-off", "Techniques awaiting your sign-off"),
          "Physical interventions in the training manual whose risk assessment the executive "
-         "lead signs off (standard 3.4.2.XXV)", False),
+         "lead signs off (standard 3.4.2.XXV)", False, "#techniques-awaiting-sign-off"),
         (overdue, ("Technique review overdue", "Technique reviews overdue"),
          "Physical interventions signed off more than a year ago: review them and sign off "
-         "again (standard 3.4.2.XXIX)", True),
+         "again (standard 3.4.2.XXIX)", True, "#technique-reviews-overdue"),
     ):
         if not found:
             continue
-        courses = sorted({t.course.code for t in found})
-        href = (reverse("workforce:course", kwargs={"course_code": courses[0]}) + "#manual"
-                if len(courses) == 1 else reverse("workforce:courses"))
+        # The list of just these, one line each (the number opens that many).
+        href = reverse("workforce:courses") + where
         items.append(AttentionItem(title=_plural(len(found), *title), count=len(found),
                                    urgent=urgent, href=href, detail=detail))
     unreviewed = content_selectors.unreviewed_events(organisation).count()
@@ -156,7 +155,7 @@ def techniques_to_sign_off(request: HttpRequest) -> list[AttentionItem]:
         items.append(AttentionItem(
             title=_plural(unreviewed, "Injury or incident in training to review",
                           "Injuries and incidents in training to review"),
-            count=unreviewed, href=reverse("workforce:training-events"),
+            count=unreviewed, href=reverse("workforce:training-events") + "#awaiting-review",
             detail="Audited and reviewed regularly (standard 3.4.2.XLI)",
         ))
     return items

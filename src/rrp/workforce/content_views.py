@@ -295,6 +295,10 @@ def training_events(request: HttpRequest) -> HttpResponse:
     events = content_selectors.training_events_since(_organisation(request), since)
     return render(request, "workforce/training_events.html", {
         "events": events, "by_course": content_selectors.events_by_course(events),
+        # What the lead's home page counts, one line each, however long ago.
+        "awaiting": list(content_selectors.unreviewed_events(_organisation(request))
+                         .select_related("session__course", "staff")
+                         .order_by("occurred_on", "pk")),
         "since": since, "today": today,
         "can_review": _can(request, "workforce.review_training_events"),
     })

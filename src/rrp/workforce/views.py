@@ -19,7 +19,14 @@ from rrp.core.permissions import actor_from, require_permission
 from rrp.core.scoping import get_in_organisation
 from rrp.organisations.models import Role, Ward
 from rrp.organisations.selectors import home_ward_of
-from rrp.workforce import exports, selectors, services, technique_results, tna_selectors
+from rrp.workforce import (
+    content_selectors,
+    exports,
+    selectors,
+    services,
+    technique_results,
+    tna_selectors,
+)
 from rrp.workforce import status as st
 from rrp.workforce.forms import (
     CLASS_ROWS,
@@ -167,9 +174,12 @@ def course_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     courses = [(c, selectors.certificate_state(c, today))
                for c in selectors.courses_of(organisation)]
+    awaiting, overdue = content_selectors.techniques_for_the_lead(organisation, today)
     return render(request, "workforce/course_list.html", {
         "courses": courses, "today": today,
         "running_out": selectors.certificates_running_out(organisation, today),
+        # What the lead's home page counts (standard 3.4.2.XXV, XXIX), one line each.
+        "techniques_awaiting": awaiting, "techniques_overdue": overdue,
         "can_manage": _can(request, "workforce.manage_courses"),
     })
 
