@@ -1,6 +1,7 @@
-"""Every page works on a phone (390 px wide) and a tablet (768 px): nothing makes the page
-scroll sideways. Tables stack into one block per row (NHS.UK responsive table) or scroll inside
-their own region; long words wrap; form controls stay inside their column.
+"""Every page works on a phone (390 px wide), a tablet (768 px) and a desktop (1,280 px):
+nothing makes the page scroll sideways. Tables stack into one block per row (NHS.UK
+responsive table) or scroll inside their own region; long words wrap; form controls stay
+inside their column.
 
 Given the synthetic demo provider (a small one: the same code, fewer months and beds), each
 role signs in and opens the pages they use; each page is checked for accessibility (axe) and
@@ -23,7 +24,8 @@ from playwright.sync_api import Page
 from rrp.organisations.models import Membership
 
 TODAY = dt.date(2026, 11, 27)
-WIDTHS = [390, 768]
+# A phone, a tablet, and a desktop (where a wide table must scroll in its own region).
+WIDTHS = [390, 768, 1280]
 
 
 @pytest.fixture
@@ -167,7 +169,7 @@ def widest_parts(page: Page) -> list[str]:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_no_page_is_wider_than_a_phone_or_a_tablet(
+def test_no_page_is_wider_than_a_phone_a_tablet_or_a_desktop(
     width: int, demo: dict[str, str], page: Page, live_server: Any, checked: Any,
     sign_in_demo: Callable[[str], None],
 ) -> None:
