@@ -28,9 +28,11 @@ from rrp.trainers.models import (
     Trainer,
     TrainingProvider,
 )
+from rrp.workforce.selectors import CERTIFICATE_WARNING_DAYS
 
-# As for the RRN certificates of courses (rrp.workforce.selectors): time to renew.
-LAPSING_DAYS: Final = 90
+# The notice the RRN certificates of courses get (issue 13: 90 days), time to renew; the same
+# for a provider's certificate and its indemnity insurance.
+LAPSING_DAYS: Final = CERTIFICATE_WARNING_DAYS
 
 CREDIBILITY_KINDS: Final = (EntryKind.QUALIFICATION, EntryKind.CLINICAL_EXPERIENCE)
 
