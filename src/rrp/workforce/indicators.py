@@ -515,14 +515,7 @@ def _sessions(organisation: Any, period: IndicatorPeriod) -> Any:
 )
 def sessions_reported(organisation: Any, period: IndicatorPeriod) -> IndicatorResult:
     # standard 3.4.2.XXXVIII: trainers complete course reports for quality assurance.
-    sessions = _sessions(organisation, period)
-    total = sessions.count()
-    if not total:
-        return IndicatorResult(None, 0, 0, "No training sessions were held in the period")
-    done = sessions.filter(report__isnull=False).count()
-    return IndicatorResult(share(done, total), done, total, (
-        f"{done} of {counted(total, 'training session')} held in the period have a course "
-        "report"))
+    return _sessions_with(organisation, period, "report", "have a course report")
 
 
 @register(
@@ -533,14 +526,21 @@ def sessions_reported(organisation: Any, period: IndicatorPeriod) -> IndicatorRe
 )
 def sessions_evaluated(organisation: Any, period: IndicatorPeriod) -> IndicatorResult:
     # standard 3.4.2.XL: evaluation procedures establish the efficacy of training.
+    return _sessions_with(organisation, period, "evaluation", "have an evaluation recorded")
+
+
+def _sessions_with(
+    organisation: Any, period: IndicatorPeriod, part: str, words: str
+) -> IndicatorResult:
+    """The share of the sessions held in the period that have `part` (a report, an
+    evaluation) recorded."""
     sessions = _sessions(organisation, period)
     total = sessions.count()
     if not total:
         return IndicatorResult(None, 0, 0, "No training sessions were held in the period")
-    done = sessions.filter(evaluation__isnull=False).count()
+    done = sessions.filter(**{f"{part}__isnull": False}).count()
     return IndicatorResult(share(done, total), done, total, (
-        f"{done} of {counted(total, 'training session')} held in the period have an "
-        "evaluation recorded"))
+        f"{done} of {counted(total, 'training session')} held in the period {words}"))
 
 
 @register(
